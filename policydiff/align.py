@@ -1,0 +1,246 @@
+"""Align: which old clause became which new clause.
+
+In order: identical text; identical words (case and punctuation aside); fuzzy
+similarity within the same section, then across the document, each with an optimal
+one-to-one assignment; then split and merged paragraphs; then moves (clauses whose
+order changed, found as the complement of a longest increasing subsequence).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from policydiff.models import Clause, ClauseKind
+from policydiff.normalize.numbering import split_number
+from policydiff.normalize.text import fold
+
+__all__ = ["Pair", "align", "similarity"]
+
+SECTION_THRESHOLD = 0.45
+GLOBAL_THRESHOLD = 0.6
+JOIN_THRESHOLD = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Indices into the old and new clause lists (either side may be empty)."""
+
+    old: tuple[int, ...]
+    new: tuple[int, ...]
+    score: float
+    moved: bool = False
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two texts' words, 0..1 (normalized Indel distance)."""
+    from rapidfuzz.fuzz import ratio
+
+    return float(ratio(fold(a), fold(b))) / 100.0
+
+
+def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
+    old_keys = [fold(c.text) for c in old]
+    new_keys = [fold(c.text) for c in new]
+    matched: dict[int, tuple[int, float]] = {}  # old index -> (new index, score)
+    taken: set[int] = set()
+
+    def link(i: int, j: int, score: float) -> None:
+        matched[i] = (j, score)
+        taken.add(j)
+
+    for keys_old, keys_new in (([c.text for c in old], [c.text for c in new]), (old_keys, new_keys)):
+        by_text: dict[str, list[int]] = defaultdict(list)
+        for j, key in enumerate(keys_new):
+            if j not in taken:
+                by_text[key].append(j)
+        for i, key in enumerate(keys_old):
+            if i in matched or not by_text.get(key):
+                continue
+            link(i, by_text[key].pop(0), 1.0)
+
+    # Fuzzy, first within sections that share a title, then anywhere.
+    def free_old() -> list[int]:
+        return [i for i in range(len(old)) if i not in matched and old_keys[i]]
+
+    def free_new() -> list[int]:
+        return [j for j in range(len(new)) if j not in taken and new_keys[j]]
+
+    groups_old: dict[tuple[bool, str], list[int]] = defaultdict(list)
+    groups_new: dict[tuple[bool, str], list[int]] = defaultdict(list)
+    for i in free_old():
+        groups_old[(old[i].kind is ClauseKind.HEADING, _section_key(old[i]))].append(i)
+    for j in free_new():
+        groups_new[(new[j].kind is ClauseKind.HEADING, _section_key(new[j]))].append(j)
+    for key, olds in groups_old.items():
+        news = groups_new.get(key)
+        if news:
+            for i, j, score in _assign(olds, news, old_keys, new_keys, SECTION_THRESHOLD):
+                link(i, j, score)
+    for heading in (False, True):
+        olds = [i for i in free_old() if (old[i].kind is ClauseKind.HEADING) is heading]
+        news = [j for j in free_new() if (new[j].kind is ClauseKind.HEADING) is heading]
+        for i, j, score in _assign(olds, news, old_keys, new_keys, GLOBAL_THRESHOLD):
+            link(i, j, score)
+
+    pairs = _joins(old, new, old_keys, new_keys, matched, taken)
+    return _order(pairs, len(old), len(new))
+
+
+def _section_key(clause: Clause) -> str:
+    if not clause.section_path:
+        return ""
+    _, title = split_number(clause.section_path[-1])
+    return fold(title)
+
+
+def _assign(
+    olds: list[int], news: list[int], old_keys: list[str], new_keys: list[str], threshold: float
+) -> list[tuple[int, int, float]]:
+    if not olds or not news:
+        return []
+    import numpy as np
+    from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import cdist
+    from scipy.optimize import linear_sum_assignment
+
+    scores = cdist(
+        [old_keys[i] for i in olds],
+        [new_keys[j] for j in news],
+        scorer=ratio,
+        score_cutoff=threshold * 100,
+        dtype=np.float32,
+        workers=1,
+    ) / 100.0
+    if not scores.any():
+        return []
+    # Prefer keeping the document's order when two candidates score the same.
+    rows = np.arange(len(olds))[:, None] / max(len(olds), 1)
+    cols = np.arange(len(news))[None, :] / max(len(news), 1)
+    weights = np.where(scores > 0, scores - 0.01 * np.abs(rows - cols), 0.0)
+    row_ind, col_ind = linear_sum_assignment(weights, maximize=True)
+    return [
+        (olds[r], news[c], float(scores[r, c]))
+        for r, c in zip(row_ind, col_ind, strict=True)
+        if scores[r, c] > 0
+    ]
+
+
+def _joins(
+    old: Sequence[Clause],
+    new: Sequence[Clause],
+    old_keys: list[str],
+    new_keys: list[str],
+    matched: dict[int, tuple[int, float]],
+    taken: set[int],
+) -> list[Pair]:
+    """Pairs, with split paragraphs (one old, several new) and merged ones joined."""
+    from rapidfuzz.fuzz import ratio
+
+    groups: dict[int, tuple[list[int], list[int], float]] = {}
+    owner_new: dict[int, int] = {}
+    owner_old: dict[int, int] = {}
+    for i, (j, score) in matched.items():
+        groups[i] = ([i], [j], score)
+        owner_new[j] = i
+        owner_old[i] = i
+
+    def joined(indices: list[int], keys: list[str]) -> str:
+        return " ".join(keys[k] for k in sorted(indices))
+
+    changed = True
+    while changed:
+        changed = False
+        for j in range(len(new)):
+            if j in owner_new or not new_keys[j] or new[j].kind is ClauseKind.HEADING:
+                continue
+            for neighbour in (j - 1, j + 1):
+                gid = owner_new.get(neighbour)
+                if gid is None:
+                    continue
+                olds, news, score = groups[gid]
+                if score >= 1.0 or len(olds) > 1:
+                    continue
+                trial = ratio(joined(olds, old_keys), joined([*news, j], new_keys)) / 100.0
+                if trial >= max(score + 0.05, JOIN_THRESHOLD):
+                    groups[gid] = (olds, sorted([*news, j]), trial)
+                    owner_new[j] = gid
+                    changed = True
+                    break
+        for i in range(len(old)):
+            if i in owner_old or not old_keys[i] or old[i].kind is ClauseKind.HEADING:
+                continue
+            for neighbour in (i - 1, i + 1):
+                gid = owner_old.get(neighbour)
+                if gid is None:
+                    continue
+                olds, news, score = groups[gid]
+                if score >= 1.0 or len(news) > 1:
+                    continue
+                trial = ratio(joined([*olds, i], old_keys), joined(news, new_keys)) / 100.0
+                if trial >= max(score + 0.05, JOIN_THRESHOLD):
+                    groups[gid] = (sorted([*olds, i]), news, trial)
+                    owner_old[i] = gid
+                    changed = True
+                    break
+    pairs = [Pair(tuple(o), tuple(n), s) for o, n, s in groups.values()]
+    pairs.extend(Pair((i,), (), 0.0) for i in range(len(old)) if i not in owner_old)
+    pairs.extend(Pair((), (j,), 0.0) for j in range(len(new)) if j not in owner_new)
+    return pairs
+
+
+def _order(pairs: list[Pair], n_old: int, n_new: int) -> list[Pair]:
+    """Mark moves and sort pairs in the new document's reading order."""
+    both = sorted((p for p in pairs if p.old and p.new), key=lambda p: p.old[0])
+    keep = _increasing(both)
+    result: list[Pair] = []
+    new_position_of_old: dict[int, float] = {}
+    for index, pair in enumerate(both):
+        moved = index not in keep
+        result.append(Pair(pair.old, pair.new, pair.score, moved))
+        for i in pair.old:
+            new_position_of_old[i] = pair.new[0]
+    for pair in pairs:
+        if pair.old and not pair.new:
+            result.append(pair)
+        elif pair.new and not pair.old:
+            result.append(pair)
+
+    def position(pair: Pair) -> tuple[float, int]:
+        if pair.new:
+            return (pair.new[0], 0)
+        i = pair.old[0]
+        anchor = -1.0
+        for k in range(i - 1, -1, -1):
+            if k in new_position_of_old:
+                anchor = new_position_of_old[k]
+                break
+        return (anchor + 0.5, i)
+
+    result.sort(key=position)
+    return result
+
+
+def _increasing(pairs: list[Pair]) -> set[int]:
+    """Indices of a longest subsequence of ``pairs`` whose new positions increase."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(pairs)
+    for index, pair in enumerate(pairs):
+        value = pair.new[0]
+        k = bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[k] = value
+            tail_index[k] = index
+        previous[index] = tail_index[k - 1] if k else -1
+    keep: set[int] = set()
+    k = tail_index[-1] if tail_index else -1
+    while k != -1:
+        keep.add(k)
+        k = previous[k]
+    return keep

@@ -1,0 +1,89 @@
+"""Compare: two snapshots in, a clause-by-clause ``Comparison`` out. Pure: no I/O."""
+
+from __future__ import annotations
+
+from policydiff import lang as languages
+from policydiff.align import align
+from policydiff.cosmetic import classify, find_renames
+from policydiff.diff import word_ops
+from policydiff.models import ChangeKind, Clause, ClauseChange, Comparison, Document, Snapshot
+from policydiff.normalize import DEFAULT_MAX_BYTES, parse
+from policydiff.segment import segment
+
+__all__ = ["compare_documents", "compare_snapshots", "read_document"]
+
+
+def read_document(
+    snapshot: Snapshot,
+    *,
+    selector: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Normalize and segment one snapshot."""
+    hint = snapshot.media_type
+    if hint is None and snapshot.name and "." in snapshot.name:
+        hint = snapshot.name.rsplit(".", 1)[-1]
+    parsed, _ = parse(
+        snapshot.content,
+        format_hint=hint,
+        selector=selector,
+        base_url=snapshot.url,
+        max_bytes=max_bytes,
+    )
+    return segment(parsed, url=snapshot.url, captured_at=snapshot.captured_at)
+
+
+def compare_snapshots(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    selector: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Comparison:
+    old_doc = read_document(old, selector=selector, max_bytes=max_bytes)
+    new_doc = read_document(new, selector=selector, max_bytes=max_bytes)
+    return Comparison(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
+
+
+def compare_documents(old: Document, new: Document) -> tuple[ClauseChange, ...]:
+    old_clauses, new_clauses = old.clauses, new.clauses
+    lang = languages.language(new.language)
+    drafts: list[tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]] = []
+    for pair in align(old_clauses, new_clauses):
+        before = tuple(old_clauses[i] for i in pair.old)
+        after = tuple(new_clauses[j] for j in pair.new)
+        drafts.append((_kind(before, after, pair.moved), before, after, pair.score, pair.moved))
+    ops_of = {
+        index: word_ops(_text(before), _text(after))
+        for index, (kind, before, after, _, _) in enumerate(drafts)
+        if kind is ChangeKind.MODIFIED
+    }
+    renames = find_renames(ops_of.values(), lang)
+    changes = []
+    for index, (kind, before, after, score, moved) in enumerate(drafts):
+        ops = ops_of.get(index, ())
+        substantive, reason = classify(kind, before, after, ops, renames, lang)
+        changes.append(ClauseChange(
+            kind=kind, old=before, new=after, similarity=score, ops=ops,
+            substantive=substantive, reason=reason, moved=moved,
+        ))
+    return tuple(changes)
+
+
+def _text(clauses: tuple[Clause, ...]) -> str:
+    return " ".join(c.text for c in clauses)
+
+
+def _kind(before: tuple[Clause, ...], after: tuple[Clause, ...], moved: bool) -> ChangeKind:
+    if not before:
+        return ChangeKind.ADDED
+    if not after:
+        return ChangeKind.REMOVED
+    same = (
+        _text(before) == _text(after)
+        and [c.number for c in before] == [c.number for c in after]
+        and [c.links for c in before] == [c.links for c in after]
+    )
+    if same:
+        return ChangeKind.MOVED if moved else ChangeKind.UNCHANGED
+    return ChangeKind.MODIFIED

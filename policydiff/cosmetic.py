@@ -1,0 +1,126 @@
+"""Telling cosmetic changes from substantive ones.
+
+A change is cosmetic when a reader of the policy would find the same practices in
+it: only case, punctuation, quotes, spacing, numbering or link targets changed; or
+a clause that frames the text (heading, "last updated" line, changelog entry)
+changed; or every edit is a rename the document makes throughout (Twitter → X,
+WhatsApp Inc. → WhatsApp LLC).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from policydiff.diff import hunks
+from policydiff.lang import Language
+from policydiff.models import ChangeKind, Clause, ClauseRole, Op
+from policydiff.normalize.text import fold
+
+__all__ = ["Renames", "classify", "find_renames"]
+
+_SECTION_REF = re.compile(r"^\d+(?:\.\d+)+$")
+_ROLE_REASONS = {
+    ClauseRole.HEADING: "heading",
+    ClauseRole.DATE_LINE: "date line",
+    ClauseRole.CHANGELOG: "changelog entry",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Renames:
+    """Substitutions made consistently across a document (folded old → folded new)."""
+
+    pairs: frozenset[tuple[str, str]]
+    shown: tuple[tuple[str, str], ...] = ()
+
+    def covers(self, deleted: str, inserted: str) -> bool:
+        return (fold(deleted), fold(inserted)) in self.pairs
+
+
+def find_renames(edits: Iterable[tuple[Op, ...]], lang: Language) -> Renames:
+    """Renames: a short replacement of names that recurs in several clauses."""
+    counts: Counter[tuple[str, str]] = Counter()
+    proper: set[tuple[str, str]] = set()
+    shown: dict[tuple[str, str], tuple[str, str]] = {}
+    for ops in edits:
+        seen: set[tuple[str, str]] = set()
+        for deleted, inserted in hunks(ops):
+            key = (fold(deleted), fold(inserted))
+            if key in seen or not _name_like(*key, lang):
+                continue
+            seen.add(key)
+            counts[key] += 1
+            shown.setdefault(key, (deleted.strip(), inserted.strip()))
+            if any(w[:1].isupper() for w in (deleted + " " + inserted).split()):
+                proper.add(key)
+    pairs = frozenset(k for k, n in counts.items() if n >= (2 if k in proper else 3))
+    return Renames(pairs, tuple(shown[k] for k in sorted(pairs)))
+
+
+def _name_like(old: str, new: str, lang: Language) -> bool:
+    if not old or not new or old == new:
+        return False
+    words = old.split() + new.split()
+    if len(old.split()) > 3 or len(new.split()) > 3:
+        return False
+    if any(ch.isdigit() for ch in old + new):
+        return False
+    return not any(w in lang.not_names for w in words)
+
+
+def classify(
+    kind: ChangeKind,
+    old: tuple[Clause, ...],
+    new: tuple[Clause, ...],
+    ops: tuple[Op, ...],
+    renames: Renames,
+    lang: Language,
+) -> tuple[bool, str | None]:
+    """(substantive, why not) for one change."""
+    if kind is ChangeKind.UNCHANGED:
+        return False, None
+    for side in (old, new):
+        for clause in side:
+            reason = _ROLE_REASONS.get(clause.role)
+            if reason:
+                return False, reason
+    if kind is ChangeKind.MOVED:
+        return False, "moved"
+    if kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
+        text = " ".join(c.text for c in old + new)
+        return (True, None) if fold(text) else (False, "no words")
+    old_text = " ".join(c.text for c in old)
+    new_text = " ".join(c.text for c in new)
+    if old_text == new_text:
+        if tuple(c.number for c in old) != tuple(c.number for c in new):
+            return False, "renumbered"
+        if tuple(c.links for c in old) != tuple(c.links for c in new):
+            return False, "link target"
+        return False, "layout"
+    if fold(old_text) == fold(new_text):
+        return False, "case or punctuation"
+    reasons: list[str] = []
+    for deleted, inserted in hunks(ops):
+        reason = _cosmetic_edit(deleted, inserted, renames, lang)
+        if reason is None:
+            return True, None
+        if reason not in reasons:
+            reasons.append(reason)
+    return False, "; ".join(reasons) or "case or punctuation"
+
+
+def _cosmetic_edit(deleted: str, inserted: str, renames: Renames, lang: Language) -> str | None:
+    a, b = fold(deleted), fold(inserted)
+    if a == b:
+        return "case or punctuation"
+    if renames.covers(deleted, inserted):
+        return f"rename {deleted.strip()} → {inserted.strip()}"
+    forms = lang.legal_forms
+    if all(w in forms for w in (a + " " + b).split()):
+        return "legal form of a company name"
+    if _SECTION_REF.match(deleted.strip()) and _SECTION_REF.match(inserted.strip()):
+        return "section reference renumbered"
+    return None

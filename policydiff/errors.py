@@ -1,0 +1,94 @@
+"""The exceptions policydiff raises.
+
+Every error policydiff raises on purpose derives from :class:`PolicydiffError`,
+so a caller needs one ``except`` clause to handle them all::
+
+    PolicydiffError
+    ├── InputError                 the bytes or text given cannot be read as a policy
+    │   ├── EmptyInput             nothing but whitespace or markup
+    │   ├── BinaryInput            looks like an image, PDF, archive, ...
+    │   ├── UndecodableInput       not valid in the declared or sniffed character set
+    │   ├── InputTooLarge          over the size limit
+    │   ├── NestingTooDeep         markup nested deeper than the limit
+    │   └── SelectorNotFound       the CSS selector matched nothing
+    └── SourceError                a reference (path, URL, store key) cannot be resolved
+        └── SourceNotFound         no such file
+
+Each subclass carries the data a caller needs (``InputTooLarge.size``,
+``SelectorNotFound.selector``) and a message meant for people.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BinaryInput",
+    "EmptyInput",
+    "InputError",
+    "InputTooLarge",
+    "NestingTooDeep",
+    "PolicydiffError",
+    "SelectorNotFound",
+    "SourceError",
+    "SourceNotFound",
+    "UndecodableInput",
+]
+
+
+class PolicydiffError(Exception):
+    """Base class of every error policydiff raises on purpose."""
+
+
+class InputError(PolicydiffError):
+    """The input cannot be read as a policy."""
+
+
+class EmptyInput(InputError):
+    def __init__(self, what: str = "input") -> None:
+        super().__init__(f"{what} contains no policy text")
+        self.what = what
+
+
+class BinaryInput(InputError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"input looks like binary data ({kind}), not HTML, Markdown or text")
+        self.kind = kind
+
+
+class UndecodableInput(InputError):
+    def __init__(self, encoding: str, position: int) -> None:
+        super().__init__(
+            f"input is not valid {encoding}: undecodable byte at offset {position}"
+        )
+        self.encoding = encoding
+        self.position = position
+
+
+class InputTooLarge(InputError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"input is {size / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:.1f} MB"
+        )
+        self.size = size
+        self.limit = limit
+
+
+class NestingTooDeep(InputError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"markup is nested more than {limit} levels deep")
+        self.limit = limit
+
+
+class SelectorNotFound(InputError):
+    def __init__(self, selector: str) -> None:
+        super().__init__(f"CSS selector {selector!r} matched nothing in the page")
+        self.selector = selector
+
+
+class SourceError(PolicydiffError):
+    """A reference to a policy version cannot be resolved."""
+
+
+class SourceNotFound(SourceError):
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"no such file: {reference}")
+        self.reference = reference

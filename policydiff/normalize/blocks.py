@@ -1,0 +1,32 @@
+"""The normalizers' output: the policy as a flat sequence of structural blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policydiff.models import ClauseKind
+
+__all__ = ["Block", "Parsed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading, paragraph, list item or table row, in reading order.
+
+    ``level`` is the heading level (1–6) for headings and the list depth for items.
+    ``lead_in`` is the text that introduces a list item or a table row: the
+    paragraph before the list, the parent item, or the table's header row.
+    """
+
+    kind: ClauseKind
+    text: str
+    level: int = 0
+    number: str | None = None
+    lead_in: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    title: str | None
+    blocks: tuple[Block, ...]

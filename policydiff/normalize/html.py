@@ -1,0 +1,362 @@
+"""HTML to blocks: strip the page's chrome, find the policy, keep its structure."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+
+from policydiff.errors import EmptyInput, InputError, NestingTooDeep, SelectorNotFound
+from policydiff.models import ClauseKind
+from policydiff.normalize.blocks import Block, Parsed
+from policydiff.normalize.numbering import split_number
+from policydiff.normalize.text import canon
+
+__all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
+
+MAX_DEPTH = 512
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "header", "footer", "iframe",
+    "svg", "canvas", "button", "select", "option", "input", "textarea", "form",
+    "object", "embed", "video", "audio", "map", "link", "meta", "img", "picture", "dialog",
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_CONTAINERS = {
+    "p", "div", "section", "article", "main", "blockquote", "address", "pre", "figure",
+    "figcaption", "dl", "dt", "dd", "body", "html", "center", "details", "summary", "aside",
+    "fieldset", "hgroup", "caption", "td", "th", "tbody", "thead", "tfoot",
+}
+_LISTS = {"ul", "ol", "menu"}
+_BANNER = re.compile(
+    r"(?:^|[-_\s])(?:cookie|cookies|consent|gdpr|onetrust|cookiebanner|cc-window|"
+    r"cookie-banner|cookie-notice|ot-sdk)(?:$|[-_\s])",
+    re.I,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_CLASSES = {"hidden", "d-none", "hide", "is-hidden", "visually-hidden", "sr-only"}
+_WAYBACK_TOOLBAR = re.compile(
+    r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->",
+    re.S | re.I,
+)
+_ARCHIVE_CHROME_IDS = ("wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato", "_wb_frame_top_banner",
+                       "wb_frame_top_banner", "_wb_plain_banner", "playback-banner")
+# /web/20240923152623/https://x, /web/20240923152623id_/https://x, with or without host.
+_REWRITTEN = re.compile(r"^(?:https?:)?(?://[^/]+)?/(?:[\w.-]+/)*?\d{14}(?:[a-z]{2}_)?/(.+)$")
+
+
+def unwayback_url(url: str) -> str:
+    """The original URL behind a Wayback-rewritten one (unchanged when not rewritten)."""
+    match = _REWRITTEN.match(url)
+    if not match:
+        return url
+    original = match.group(1)
+    if original.startswith("//"):
+        return "http:" + original
+    if re.match(r"^https?:/[^/]", original):  # some archives collapse the double slash
+        original = original.replace(":/", "://", 1)
+    return original
+
+
+def parse_html(text: str, selector: str | None = None, base_url: str | None = None) -> Parsed:
+    """The blocks of an HTML page; ``base_url`` resolves relative links."""
+    text = _WAYBACK_TOOLBAR.sub("", text)
+    soup = BeautifulSoup(text, "lxml")
+    _check_depth(soup)
+    title = _page_title(soup)
+    base = soup.find("base", href=True)
+    if base is not None:
+        base_url = urljoin(base_url or "", unwayback_url(str(base["href"])))
+    _strip_chrome(soup)
+    for anchor in soup.find_all("a", href=True):
+        href = unwayback_url(str(anchor["href"]).strip())
+        if base_url and not href.startswith("#"):
+            href = unwayback_url(urljoin(base_url, href))
+        anchor["href"] = href
+    root = _select(soup, selector) if selector else _main_content(soup)
+    if root is None:
+        raise EmptyInput("the page")
+    walker = _Walker()
+    walker.container(root)
+    walker.flush()
+    blocks = walker.blocks
+    if blocks and blocks[0].kind is ClauseKind.HEADING and blocks[0].level == 1:
+        title = blocks[0].text
+        blocks = blocks[1:]
+    return Parsed(title=title, blocks=tuple(blocks))
+
+
+def _check_depth(soup: BeautifulSoup) -> None:
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise NestingTooDeep(MAX_DEPTH)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+
+
+def _page_title(soup: BeautifulSoup) -> str | None:
+    heading = soup.find("h1")
+    if heading is not None and heading.get_text(strip=True):
+        return canon(heading.get_text(" "))
+    if soup.title is not None and soup.title.string:
+        return canon(soup.title.string)
+    return None
+
+
+def _strip_chrome(soup: BeautifulSoup) -> None:
+    for comment in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction, CData))):
+        comment.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for ident in _ARCHIVE_CHROME_IDS:
+        for tag in soup.find_all(id=ident):
+            tag.decompose()
+    doomed = []
+    for tag in soup.find_all(True):
+        if tag.attrs is None:
+            continue
+        if _hidden(tag) or _is_banner(tag):
+            doomed.append(tag)
+    for tag in doomed:
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def _hidden(tag: Tag) -> bool:
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    style = tag.get("style")
+    if style and _HIDDEN_STYLE.search(str(style)):
+        return True
+    classes = tag.get("class") or []
+    return any(c in _HIDDEN_CLASSES for c in classes)
+
+
+def _is_banner(tag: Tag) -> bool:
+    if tag.name in ("html", "body", "main", "article"):
+        return False
+    marks = " ".join([str(tag.get("id") or ""), *(tag.get("class") or []), str(tag.get("role") or "")])
+    if not marks.strip() or not _BANNER.search(marks):
+        return False
+    # A cookie *policy* is content; a banner is short.
+    return len(tag.get_text(" ", strip=True)) < 2500
+
+
+def _select(soup: BeautifulSoup, selector: str) -> Tag:
+    try:
+        found = soup.select_one(selector)
+    except Exception as err:  # soupsieve raises its own SelectorSyntaxError
+        raise InputError(f"invalid CSS selector {selector!r}: {err}") from err
+    if found is None:
+        raise SelectorNotFound(selector)
+    return found
+
+
+def _main_content(soup: BeautifulSoup) -> Tag | None:
+    """The smallest element that holds most of the page's non-link text.
+
+    Navigation and footers are mostly links; the policy is mostly prose. Scoring
+    every element by the prose it contains and taking the smallest one that holds
+    85 % of the page's prose picks ``#dev_page_content`` on telegram.org, ``<main>``
+    or ``<article>`` on most sites, and ``<body>`` when the page is all policy.
+    """
+    body = soup.body or soup
+    prose: dict[int, int] = {}
+    tags: dict[int, Tag] = {}
+    for string in body.find_all(string=True):
+        if not isinstance(string, NavigableString):
+            continue
+        size = len(string.strip())
+        if not size:
+            continue
+        in_link = string.find_parent("a") is not None
+        weight = size // 4 if in_link else size
+        for parent in string.parents:
+            key = id(parent)
+            prose[key] = prose.get(key, 0) + weight
+            tags[key] = parent
+            if parent is body:
+                break
+    total = prose.get(id(body), 0)
+    if total == 0:
+        return None
+    for landmark in body.find_all(["main", "article"]) + body.find_all(attrs={"role": "main"}):
+        if prose.get(id(landmark), 0) >= 0.6 * total:
+            body, total = landmark, prose[id(landmark)]
+            break
+    best: Tag = body
+    best_size = len(body.get_text())
+    for key, amount in prose.items():
+        if amount >= 0.85 * total:
+            tag = tags[key]
+            size = len(tag.get_text())
+            if size < best_size and _inside(tag, body):
+                best, best_size = tag, size
+    return best
+
+
+def _inside(tag: Tag, root: Tag) -> bool:
+    return tag is root or any(p is root for p in tag.parents)
+
+
+class _Walker:
+    """Walks the content element and emits blocks in reading order."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._buffer: list[str] = []
+        self._links: list[str] = []
+
+    # -- inline text -------------------------------------------------------
+    def _inline(self, node: Tag | NavigableString, out: list[str], links: list[str],
+                stop: frozenset[str] = frozenset()) -> None:
+        if isinstance(node, NavigableString):
+            out.append(str(node))
+            return
+        if node.name in stop:
+            return
+        if node.name == "br":
+            out.append("\n")
+            return
+        if node.name == "a" and node.get("href"):
+            links.append(str(node["href"]))
+        block = node.name in _CONTAINERS or node.name in _HEADINGS or node.name in ("li", "tr")
+        if block:
+            out.append(" ")
+        for child in node.children:
+            self._inline(child, out, links, stop)
+        if block:
+            out.append(" ")
+
+    # -- blocks ------------------------------------------------------------
+    def flush(self) -> None:
+        text = canon("".join(self._buffer))
+        if text:
+            self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=_dedupe(self._links)))
+        self._buffer, self._links = [], []
+
+    def container(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                self._buffer.append(str(child))
+                continue
+            name = child.name
+            if name in _HEADINGS:
+                self.flush()
+                self._heading(child, _HEADINGS[name])
+            elif name in _LISTS:
+                self.flush()
+                self._list(child, self._lead_in(), 1)
+            elif name == "table":
+                self.flush()
+                self._table(child)
+            elif name in _CONTAINERS or name in ("li", "tr"):
+                self.flush()
+                self.container(child)
+                self.flush()
+            elif name == "br":
+                self._buffer.append("\n")
+            elif name == "hr":
+                self.flush()
+            else:
+                self._inline(child, self._buffer, self._links)
+
+    def _lead_in(self) -> str | None:
+        if self.blocks and self.blocks[-1].kind is ClauseKind.PARAGRAPH:
+            return self.blocks[-1].text
+        return None
+
+    def _heading(self, node: Tag, level: int) -> None:
+        out: list[str] = []
+        links: list[str] = []
+        self._inline(node, out, links)
+        text = canon("".join(out))
+        if text:
+            number, _ = split_number(text)
+            self.blocks.append(Block(ClauseKind.HEADING, text, level=level, number=number,
+                                     links=_dedupe(links)))
+
+    def _list(self, node: Tag, lead_in: str | None, depth: int) -> None:
+        ordered = node.name == "ol"
+        counter = _int(node.get("start"), 1)
+        for item in node.find_all("li", recursive=False):
+            counter = _int(item.get("value"), counter)
+            out: list[str] = []
+            links: list[str] = []
+            nested: list[Tag] = []
+            for child in item.children:
+                if isinstance(child, Tag) and child.name in _LISTS | {"table"}:
+                    nested.append(child)
+                else:
+                    self._inline(child, out, links)
+            text = canon("".join(out))
+            number = f"{counter}" if ordered else None
+            if text:
+                if number is None:
+                    number, text = _item_number(text)
+                self.blocks.append(Block(ClauseKind.ITEM, text, level=depth, number=number,
+                                         lead_in=lead_in, links=_dedupe(links)))
+            for sub in nested:
+                if sub.name == "table":
+                    self._table(sub)
+                else:
+                    self._list(sub, text or lead_in, depth + 1)
+            counter += 1
+        # Items written outside <li> (broken markup) are still text.
+        for child in node.children:
+            if isinstance(child, NavigableString) and child.strip():
+                self._buffer.append(str(child))
+        self.flush()
+
+    def _table(self, node: Tag) -> None:
+        rows = [tr for tr in node.find_all("tr") if tr.find_parent("table") is node]
+        if _is_layout(node, rows):
+            for row in rows:
+                for cell in row.find_all(["td", "th"], recursive=False):
+                    self.container(cell)
+                    self.flush()
+            return
+        header: str | None = None
+        for row in rows:
+            cells = row.find_all(["td", "th"], recursive=False)
+            texts: list[str] = []
+            links: list[str] = []
+            for cell in cells:
+                out: list[str] = []
+                self._inline(cell, out, links)
+                texts.append(canon("".join(out)))
+            if not any(texts):
+                continue
+            text = " | ".join(texts)
+            is_header = all(c.name == "th" for c in cells) and header is None
+            self.blocks.append(Block(ClauseKind.ROW, text, lead_in=None if is_header else header,
+                                     links=_dedupe(links)))
+            if is_header:
+                header = text
+
+
+def _is_layout(table: Tag, rows: list[Tag]) -> bool:
+    if table.find(["h1", "h2", "h3", "h4", "h5", "h6", "table"]) is not None:
+        return True
+    return any(len(cell.get_text()) > 3000 for row in rows for cell in row.find_all(["td", "th"]))
+
+
+def _item_number(text: str) -> tuple[str | None, str]:
+    number, rest = split_number(text)
+    if number is not None and (number.startswith("(") or number.endswith(")")):
+        return number, rest
+    return None, text
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _dedupe(links: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))

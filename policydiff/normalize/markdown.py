@@ -1,0 +1,290 @@
+"""Markdown to blocks, for Markdown as Open Terms Archive and similar archives write it.
+
+Handles ATX and setext headings (with ``[](#anchor)`` links), nested lists, tables,
+block quotes, fenced code, emphasis, ``[](url)[text](url)`` links and backslash escapes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from policydiff.models import ClauseKind
+from policydiff.normalize.blocks import Block, Parsed
+from policydiff.normalize.numbering import split_number
+from policydiff.normalize.text import canon
+
+__all__ = ["inline_text", "parse_markdown"]
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_ITEM = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])(\s+)(.*)$")
+_FENCE = re.compile(r"^\s*(```+|~~~+)")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_BR_TAG = re.compile(r"<br\s*/?>", re.I)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", re.S)
+_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", re.S)
+_CODE = re.compile(r"`+([^`]*)`+")
+_STRIKE = re.compile(r"~~(.+?)~~")
+
+
+def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
+    """Visible text and link targets of one Markdown inline run."""
+    links: list[str] = []
+    text = _strip_links(source, links)
+    text = _AUTOLINK.sub(lambda m: (links.append(m.group(1)), m.group(1))[1], text)
+    text = _BR_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
+    text = _CODE.sub(r"\1", text)
+    for _ in range(3):  # emphasis nests (***bold italic***)
+        text = _STRONG.sub(r"\2", text)
+        text = _EM_STAR.sub(r"\1", text)
+        text = _EM_UNDER.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    text = html.unescape(text)
+    unique = tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))
+    return canon(text), unique
+
+
+def _strip_links(text: str, links: list[str]) -> str:
+    """Replace ``[text](url)`` and ``![alt](src)`` by their text (images by nothing)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\" and i + 1 < n:
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if char == "[" or (char == "!" and i + 1 < n and text[i + 1] == "["):
+            image = char == "!"
+            start = i + 1 if image else i
+            close = _matching(text, start, "[", "]")
+            if close != -1 and close + 1 < n and text[close + 1] == "(":
+                end = _matching(text, close + 1, "(", ")")
+                if end != -1:
+                    target = text[close + 2:end].strip()
+                    url = target.split()[0] if target else ""
+                    links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
+                    if not image:
+                        out.append(_strip_links(text[start + 1:close], links))
+                    i = end + 1
+                    continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _matching(text: str, start: int, opening: str, closing: str) -> int:
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+@dataclass
+class _Open:
+    """A list item being read: its indent, marker and lines so far."""
+
+    indent: int
+    content_indent: int
+    number: str | None
+    lines: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.paragraph: list[str] = []
+        self.items: list[_Open] = []  # the stack of open list items, outermost first
+        self.leads: list[str | None] = []  # lead-in of each open list level
+        self.table: list[list[str]] = []
+
+    # paragraphs ------------------------------------------------------------
+    def end_paragraph(self) -> None:
+        if self.paragraph:
+            text, links = inline_text(" ".join(self.paragraph))
+            if text:
+                self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=links))
+            self.paragraph = []
+
+    # lists -----------------------------------------------------------------
+    def emit_item(self, item: _Open, depth: int) -> None:
+        text, links = inline_text(" ".join(item.lines))
+        number = item.number
+        if number is None:
+            found, rest = split_number(text)
+            if found is not None and (found.startswith("(") or found.endswith(")")):
+                number, text = found, rest
+        if text:
+            self.blocks.append(Block(ClauseKind.ITEM, text, level=depth, number=number,
+                                     lead_in=self.leads[depth - 1], links=links))
+        item.lines = []
+
+    def close_items(self, keep: int) -> None:
+        while len(self.items) > keep:
+            item = self.items.pop()
+            if item.lines:
+                self.emit_item(item, len(self.items) + 1)
+            self.leads.pop()
+
+    def open_item(self, indent: int, marker: str, gap: str, text: str) -> None:
+        # Items whose content starts at or before this marker stay open (it nests
+        # inside them); the others close. A sibling shares its list's lead-in.
+        keep = sum(1 for item in self.items if indent >= item.content_indent)
+        sibling = keep < len(self.items)
+        lead = self.leads[keep] if sibling else None
+        self.close_items(keep)
+        if not sibling:
+            parent = self.items[-1] if self.items else None
+            if parent is not None:
+                if parent.lines:
+                    lead = inline_text(" ".join(parent.lines))[0]
+                    self.emit_item(parent, len(self.items))
+                else:
+                    lead = self._last_item_text()
+            elif self.blocks and self.blocks[-1].kind is ClauseKind.PARAGRAPH:
+                lead = self.blocks[-1].text
+        number = marker[:-1] if marker[-1] in ".)" else None
+        self.items.append(_Open(indent, indent + len(marker) + len(gap), number, [text]))
+        self.leads.append(lead)
+
+    def _last_item_text(self) -> str | None:
+        for block in reversed(self.blocks):
+            if block.kind is ClauseKind.ITEM:
+                return block.text
+        return None
+
+    # tables ----------------------------------------------------------------
+    def end_table(self) -> None:
+        if not self.table:
+            return
+        header: str | None = None
+        for index, cells in enumerate(self.table):
+            parts = [inline_text(c) for c in cells]
+            text = " | ".join(p[0] for p in parts)
+            links = tuple(dict.fromkeys(link for p in parts for link in p[1]))
+            if not any(p[0] for p in parts):
+                continue
+            self.blocks.append(Block(ClauseKind.ROW, text, lead_in=None if index == 0 else header,
+                                     links=links))
+            if index == 0:
+                header = text
+        self.table = []
+
+    def end_all(self) -> None:
+        self.end_paragraph()
+        self.close_items(0)
+        self.end_table()
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
+
+
+def parse_markdown(text: str) -> Parsed:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reader = _Reader()
+    fence: str | None = None
+    for index, raw in enumerate(lines):
+        line = raw.expandtabs(4)
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+                reader.end_paragraph()
+            else:
+                reader.paragraph.append(line)
+            continue
+        fenced = _FENCE.match(line)
+        if fenced:
+            reader.end_all()
+            fence = fenced.group(1)
+            continue
+        quote = _QUOTE.match(line)
+        if quote:
+            line = line[quote.end():]
+        stripped = line.strip()
+        if not stripped:
+            reader.end_paragraph()
+            reader.end_table()
+            for depth, open_item in enumerate(reader.items, start=1):
+                if open_item.lines:
+                    reader.emit_item(open_item, depth)
+            continue
+        nxt = lines[index + 1] if index + 1 < len(lines) else ""
+        if stripped.startswith("|") and (reader.table or _TABLE_SEP.match(nxt)):
+            reader.end_paragraph()
+            reader.close_items(0)
+            if not _TABLE_SEP.match(line):
+                reader.table.append(_cells(line))
+            continue
+        if reader.table:
+            reader.end_table()
+        if _SETEXT.match(line) and reader.paragraph and not reader.items:
+            level = 1 if stripped.startswith("=") else 2
+            heading = " ".join(reader.paragraph)
+            reader.paragraph = []
+            _heading(reader, heading, level)
+            continue
+        if _RULE.match(line):
+            reader.end_all()
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            reader.end_all()
+            _heading(reader, atx.group(2) or "", len(atx.group(1)))
+            continue
+        item = _ITEM.match(line)
+        if item:
+            reader.end_paragraph()
+            indent = len(item.group(1))
+            reader.open_item(indent, item.group(2), item.group(3), item.group(4))
+            continue
+        indent = len(line) - len(line.lstrip())
+        if reader.items and (not reader.paragraph):
+            # A continuation of the innermost open item (lazy or indented).
+            target = reader.items[-1]
+            if target.lines or indent >= target.content_indent:
+                target.lines.append(stripped)
+                continue
+            reader.close_items(0)
+        reader.paragraph.append(stripped)
+    reader.end_all()
+    blocks = reader.blocks
+    title = None
+    if blocks and blocks[0].kind is ClauseKind.HEADING and blocks[0].level == 1:
+        title = blocks[0].text
+        blocks = blocks[1:]
+    return Parsed(title=title, blocks=tuple(blocks))
+
+
+def _heading(reader: _Reader, source: str, level: int) -> None:
+    text, links = inline_text(source)
+    if text:
+        number, _ = split_number(text)
+        reader.blocks.append(Block(ClauseKind.HEADING, text, level=level, number=number,
+                                   links=links))

@@ -1,0 +1,1 @@
+"""Reports: a ``Comparison`` rendered for people (text) and programs (JSON)."""

@@ -1,0 +1,135 @@
+"""The terminal report: substantive changes in full, the others in a line each.
+
+Without colour, deletions read ``[-old-]`` and insertions ``{+new+}`` (as ``wdiff``);
+with colour, deletions are red and struck through, insertions green and underlined.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+
+__all__ = ["render_text"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True, slots=True)
+class _Paint:
+    color: bool
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def heading(self, text: str) -> str:
+        return self._wrap("1;33", text)
+
+    def deleted(self, text: str) -> str:
+        return self._wrap("31;9", text) if self.color else f"[-{text}-]"
+
+    def inserted(self, text: str) -> str:
+        return self._wrap("32;4", text) if self.color else f"{{+{text}+}}"
+
+
+def render_text(comparison: Comparison, *, color: bool = False, include_unchanged: bool = False,
+                width: int = 100) -> str:
+    paint = _Paint(color)
+    return "\n".join(_lines(comparison, paint, include_unchanged, width)) + "\n"
+
+
+def _lines(comparison: Comparison, paint: _Paint, include_unchanged: bool,
+           width: int) -> Iterator[str]:
+    summary = comparison.summary
+    yield paint.bold(f"policydiff: {comparison.old.label} → {comparison.new.label}")
+    yield f"  old: {_describe(comparison.old, comparison.old_document.title)}"
+    yield f"  new: {_describe(comparison.new, comparison.new_document.title)}"
+    plural = "" if summary.substantive == 1 else "s"
+    yield (
+        f"{summary.substantive} substantive change{plural} · {summary.added} added · "
+        f"{summary.removed} removed · {summary.modified} modified · {summary.moved} moved · "
+        f"{summary.unchanged} unchanged"
+    )
+    substantive = [c for c in comparison.changes if c.substantive]
+    other = [c for c in comparison.changes
+             if not c.substantive and c.kind is not ChangeKind.UNCHANGED]
+    for change in substantive:
+        yield ""
+        yield from _change(change, paint, width)
+    if other:
+        yield ""
+        yield paint.dim(f"Not substantive ({len(other)}):")
+        for change in other:
+            text = change.new_text or change.old_text
+            snippet = textwrap.shorten(text, 60, placeholder="...")
+            where = textwrap.shorten(change.section or "(top)", 40, placeholder="...")
+            yield paint.dim(f"  {change.kind.value:<8} {where} · {snippet} ({change.reason})")
+    if include_unchanged:
+        unchanged = [c for c in comparison.changes if c.kind is ChangeKind.UNCHANGED]
+        if unchanged:
+            yield ""
+            yield paint.dim(f"Unchanged ({len(unchanged)}):")
+            for change in unchanged:
+                yield paint.dim(f"  {textwrap.shorten(change.new[0].display_text, width - 2)}")
+    if not substantive:
+        yield ""
+        yield "No substantive change."
+
+
+def _describe(snapshot: Snapshot, title: str) -> str:
+    parts = [title or "(untitled)"]
+    if snapshot.url:
+        parts.append(snapshot.url)
+    if snapshot.captured_at:
+        parts.append(f"captured {snapshot.captured_at:%Y-%m-%d %H:%M}")
+    if snapshot.archive_url:
+        parts.append(snapshot.archive_url)
+    parts.append(f"sha256 {snapshot.sha256[:12]}")
+    return " · ".join(parts)
+
+
+def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
+    notes = []
+    if change.relation:
+        notes.append(f"paragraph {change.relation}")
+    if change.moved:
+        notes.append("moved")
+    if change.kind is ChangeKind.MODIFIED:
+        notes.append(f"similarity {change.similarity:.2f}")
+    header = f"{change.kind.value.upper()}  {change.section or '(top of document)'}"
+    yield paint.heading(header + (f"  ({', '.join(notes)})" if notes else ""))
+    if change.kind is ChangeKind.MODIFIED:
+        pieces = {"=": str, "-": paint.deleted, "+": paint.inserted}
+        body = "".join(pieces[sign](text) for sign, text in change.ops)
+    elif change.kind is ChangeKind.ADDED:
+        body = paint.inserted(change.new_text)
+    elif change.kind is ChangeKind.REMOVED:
+        body = paint.deleted(change.old_text)
+    else:
+        body = change.new_text
+    yield from _wrap(body, width)
+    for finding in change.findings:
+        yield f"  → {finding.category}: {finding.label} ({finding.direction}): {finding.explanation}"
+
+
+def _wrap(text: str, width: int) -> Iterator[str]:
+    """Wrap on spaces, counting only visible characters (colour codes take no room)."""
+    line, visible = "  ", 2
+    for word in text.split(" "):
+        length = len(_ANSI.sub("", word))
+        if visible + length + 1 > width and visible > 2:
+            yield line.rstrip()
+            line, visible = "  ", 2
+        line += word + " "
+        visible += length + 1
+    if line.strip():
+        yield line.rstrip()

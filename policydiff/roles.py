@@ -1,0 +1,57 @@
+"""Clauses that frame a policy without stating a practice: date lines and changelog entries.
+
+A change to such a clause never raises an alert: "Last updated: July 19, 2024" changes
+with every edit, and a changelog line only announces a change made elsewhere (the change
+itself is reported where it happens).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policydiff.lang import Language
+
+__all__ = ["is_changelog_entry", "is_date_line", "opens_changelog"]
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th|er|e)?$")
+# Words that turn a date line into the heading of a changelog ("Update Notes (July 19, 2024):").
+_CHANGELOG_MARKS = re.compile(
+    r"\b(?:update notes?|changelog|change log|revision history|what'?s new|changes made|"
+    r"änderungshistorie|historique des modifications)\b",
+    re.I,
+)
+
+
+def is_date_line(text: str, lang: Language) -> bool:
+    """True for "Last updated: July 19, 2024", "**September 23, 2024**", "Stand: 06.05.2024"."""
+    if len(text) > 160:
+        return False
+    stripped = _NUMERIC_DATE.sub(" 1 ", text)
+    has_date = stripped != text
+    for token in _TOKEN.findall(stripped.lower()):
+        if token in lang.months:
+            has_date = True
+        elif _YEAR.match(token):
+            has_date = True
+        elif _DAY.match(token) or token in lang.date_line_words:
+            continue
+        else:
+            return False
+    return has_date
+
+
+def opens_changelog(text: str) -> bool:
+    """True for a date line that heads a list of changes ("Update Notes (July 19, 2024):")."""
+    return bool(_CHANGELOG_MARKS.search(text))
+
+
+def is_changelog_entry(text: str, lang: Language) -> bool:
+    """True for text that announces a change ("Updated 8.3, see this post ...")."""
+    lowered = text.lower().lstrip("*_ ")
+    return any(
+        lowered.startswith(opener) and (len(lowered) == len(opener) or not lowered[len(opener)].isalpha())
+        for opener in lang.changelog_openers
+    )

@@ -1,0 +1,106 @@
+"""Segment: blocks into sections and clauses, with the policy's own numbering kept."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from policydiff import lang as languages
+from policydiff.models import Clause, ClauseKind, ClauseRole, Document, Section
+from policydiff.normalize.blocks import Block, Parsed
+from policydiff.normalize.text import fold
+from policydiff.roles import is_changelog_entry, is_date_line, opens_changelog
+from policydiff.sentences import split_sentences
+
+__all__ = ["clause_id", "segment"]
+
+
+def clause_id(section_path: tuple[str, ...], text: str) -> str:
+    """Stable across runs: a hash of the section path and the folded text."""
+    key = "\x1f".join((*(fold(s) for s in section_path), fold(text)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def segment(
+    parsed: Parsed,
+    *,
+    url: str | None = None,
+    captured_at: datetime | None = None,
+    language: str | None = None,
+) -> Document:
+    code = language or languages.detect(" ".join(b.text for b in parsed.blocks[:200]))
+    lang = languages.language(code)
+    stack: list[tuple[int, str]] = []  # open headings: (level, text)
+    sections: list[Section] = []
+    current_heading, current_level, current_number = "", 0, None
+    clauses: list[Clause] = []
+    ordinal = 0
+    previous: Clause | None = None
+    in_changelog = False
+
+    def close() -> None:
+        if clauses:
+            sections.append(Section(current_heading, current_level, current_number, tuple(clauses)))
+
+    for block in parsed.blocks:
+        if block.kind is ClauseKind.HEADING:
+            close()
+            clauses = []
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            stack.append((block.level, block.text))
+            current_heading, current_level, current_number = block.text, block.level, block.number
+        path = tuple(text for _, text in stack)
+        role = _role(block, previous, lang, in_changelog)
+        if block.kind is ClauseKind.HEADING or role is ClauseRole.DATE_LINE:
+            in_changelog = role is ClauseRole.DATE_LINE and opens_changelog(block.text)
+        clause = Clause(
+            id=clause_id(path, block.text),
+            ordinal=ordinal,
+            text=block.text,
+            kind=block.kind,
+            number=block.number,
+            section_path=path,
+            sentences=split_sentences(block.text, lang),
+            lead_in=_last_sentence(block.lead_in, lang),
+            links=block.links,
+            role=role,
+        )
+        clauses.append(clause)
+        ordinal += 1
+        previous = clause
+    close()
+    return Document(
+        title=parsed.title or "",
+        language=code,
+        sections=tuple(sections),
+        url=url,
+        captured_at=captured_at,
+    )
+
+
+def _role(block: Block, previous: Clause | None, lang: languages.Language,
+          in_changelog: bool) -> ClauseRole:
+    if block.kind is ClauseKind.HEADING:
+        return ClauseRole.DATE_LINE if is_date_line(block.text, lang) else ClauseRole.HEADING
+    if is_date_line(block.text, lang):
+        return ClauseRole.DATE_LINE
+    if in_changelog:
+        return ClauseRole.CHANGELOG
+    if previous is None:
+        return ClauseRole.PRACTICE
+    after_date = previous.role is ClauseRole.DATE_LINE
+    if block.kind is ClauseKind.ITEM and block.lead_in and is_date_line(block.lead_in, lang):
+        return ClauseRole.CHANGELOG
+    if block.kind is ClauseKind.ITEM and previous.role is ClauseRole.CHANGELOG and previous.kind is ClauseKind.ITEM:
+        return ClauseRole.CHANGELOG
+    if after_date and is_changelog_entry(block.text, lang):
+        return ClauseRole.CHANGELOG
+    return ClauseRole.PRACTICE
+
+
+def _last_sentence(text: str | None, lang: languages.Language) -> str | None:
+    if not text:
+        return None
+    sentences = split_sentences(text, lang)
+    return sentences[-1] if sentences else None

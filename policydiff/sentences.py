@@ -1,0 +1,45 @@
+"""Sentences inside a clause, aware of legal abbreviations ("e.g.", "Inc.", "U.S.", "Sec. 3.1")."""
+
+from __future__ import annotations
+
+import re
+
+from policydiff.lang import Language
+
+__all__ = ["split_sentences"]
+
+# A full stop, question or exclamation mark, closing quotes or brackets, then space,
+# then something that can start a sentence.
+_BOUNDARY = re.compile(r"""[.!?]+["')\]]*\s+(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])""")
+_LAST_TOKEN = re.compile(r"(\S+?)[.!?]*[\"')\]]*$")
+
+
+def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        candidate = text[start:match.start() + 1]
+        token = _LAST_TOKEN.search(candidate.rstrip(".!?\"')] "))
+        word = (token.group(1) if token else "").lstrip("(\"'[").lower()
+        if text[match.start()] == "." and _no_break(word, lang):
+            continue
+        end = match.end()
+        sentences.append(text[start:end].strip())
+        start = end
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return tuple(sentences)
+
+
+def _no_break(word: str, lang: Language) -> bool:
+    """True when the full stop after ``word`` does not end a sentence."""
+    if not word:
+        return False
+    if word in lang.abbreviations:
+        return True
+    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "(a)"
+        return True
+    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # "u.s", "e.u", "i.e"
+        return True
+    return False

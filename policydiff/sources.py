@@ -1,0 +1,104 @@
+"""Local sources: a file (with its JSON provenance sidecar), bytes or text, as a ``Snapshot``.
+
+A sidecar sits beside its file as ``<file name>.json`` (``20240923152623.md.json``); it
+records where and when the version was captured. ``snapshots/`` in the repository is laid
+out this way, and so is the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from policydiff.errors import SourceError, SourceNotFound
+from policydiff.models import Snapshot
+
+__all__ = ["SIDECAR_SUFFIX", "read_file", "sidecar_path", "to_snapshot"]
+
+SIDECAR_SUFFIX = ".json"
+_MEDIA_TYPES = {
+    ".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
+    ".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain",
+}
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_file(path: str | os.PathLike[str]) -> Snapshot:
+    """A snapshot of a local file, with provenance from its sidecar when it has one."""
+    file = Path(path)
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError as err:
+        raise SourceNotFound(str(path)) from err
+    except IsADirectoryError as err:
+        raise SourceError(f"{path} is a directory, not a policy file") from err
+    except OSError as err:
+        raise SourceError(f"cannot read {path}: {err.strerror or err}") from err
+    meta = _sidecar(file)
+    snapshot = Snapshot(
+        content=content,
+        url=_str(meta.get("url")),
+        captured_at=_time(meta.get("captured_at"), file),
+        media_type=_str(meta.get("media_type")) or _MEDIA_TYPES.get(file.suffix.lower()),
+        source=_str(meta.get("source")) or "file",
+        archive_url=_str(meta.get("archive_url")),
+        digest=_str(meta.get("digest")),
+        name=str(path),
+    )
+    recorded = meta.get("sha256")
+    if recorded and recorded != snapshot.sha256:
+        raise SourceError(
+            f"{path} does not match the sha256 recorded in {sidecar_path(file).name}: "
+            "the file was changed or damaged"
+        )
+    return snapshot
+
+
+def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
+    """Anything ``compare()`` takes, as a snapshot.
+
+    A ``str`` that names an existing file is read as that file; any other ``str`` is
+    the policy's text.
+    """
+    if isinstance(value, Snapshot):
+        return value
+    if isinstance(value, bytes):
+        return Snapshot(content=value, source="bytes")
+    if isinstance(value, os.PathLike):
+        return read_file(value)
+    if isinstance(value, str):
+        if "\n" not in value and len(value) < 4096 and Path(value).is_file():
+            return read_file(value)
+        return Snapshot(content=value.encode("utf-8"), source="text")
+    raise TypeError(f"cannot compare a {type(value).__name__}: give a path, bytes or str")
+
+
+def _sidecar(file: Path) -> dict[str, object]:
+    side = sidecar_path(file)
+    if not side.is_file():
+        return {}
+    try:
+        data = json.loads(side.read_text("utf-8"))
+    except (OSError, ValueError) as err:
+        raise SourceError(f"cannot read the sidecar {side}: {err}") from err
+    if not isinstance(data, dict):
+        raise SourceError(f"the sidecar {side} is not a JSON object")
+    return data
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _time(value: object, file: Path) -> datetime | None:
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as err:
+            raise SourceError(f"bad captured_at {value!r} in the sidecar of {file}") from err
+    return None
