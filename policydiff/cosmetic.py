@@ -14,14 +14,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from policydiff.diff import hunks
+from policydiff.diff import hunks, word_ops
 from policydiff.lang import Language
 from policydiff.models import ChangeKind, Clause, ClauseRole, Op
+from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import fold
+from policydiff.roles import strip_dates
 
 __all__ = ["Renames", "classify", "find_renames"]
 
 _SECTION_REF = re.compile(r"^\d+(?:\.\d+)+$")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ROLE_REASONS = {
     ClauseRole.HEADING: "heading",
     ClauseRole.DATE_LINE: "date line",
@@ -82,6 +85,16 @@ def classify(
     """(substantive, why not) for one change."""
     if kind is ChangeKind.UNCHANGED:
         return False, None
+    headings = all(c.role is ClauseRole.HEADING for c in old + new)
+    if headings and kind is ChangeKind.MODIFIED:
+        # A heading that changes its words can change what the section promises
+        # ("No Ads Based on User Data" → "No Ads Based on Contents of Chats"); its
+        # number alone cannot.
+        old_title = " ".join(split_number(c.text)[1] for c in old)
+        new_title = " ".join(split_number(c.text)[1] for c in new)
+        if fold(old_title) == fold(new_title):
+            return False, "renumbered"
+        return _edits(word_ops(old_title, new_title), renames, lang)
     for side in (old, new):
         for clause in side:
             reason = _ROLE_REASONS.get(clause.role)
@@ -102,6 +115,13 @@ def classify(
         return False, "layout"
     if fold(old_text) == fold(new_text):
         return False, "case or punctuation"
+    if len(new_text.split()) <= 12 and strip_dates(old_text, lang) == strip_dates(new_text, lang):
+        # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
+        return False, "date"
+    return _edits(ops, renames, lang)
+
+
+def _edits(ops: tuple[Op, ...], renames: Renames, lang: Language) -> tuple[bool, str | None]:
     reasons: list[str] = []
     for deleted, inserted in hunks(ops):
         reason = _cosmetic_edit(deleted, inserted, renames, lang)
@@ -116,6 +136,10 @@ def _cosmetic_edit(deleted: str, inserted: str, renames: Renames, lang: Language
     a, b = fold(deleted), fold(inserted)
     if a == b:
         return "case or punctuation"
+    if fold(_PERCENT.sub("", deleted)) == fold(_PERCENT.sub("", inserted)):
+        return "markup residue"
+    if lang.same_spelling(a, b):
+        return "spelling"
     if renames.covers(deleted, inserted):
         return f"rename {deleted.strip()} → {inserted.strip()}"
     forms = lang.legal_forms

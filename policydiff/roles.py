@@ -11,7 +11,13 @@ import re
 
 from policydiff.lang import Language
 
-__all__ = ["is_changelog_entry", "is_date_line", "opens_changelog"]
+__all__ = [
+    "is_announcement",
+    "is_changelog_entry",
+    "is_date_line",
+    "opens_changelog",
+    "strip_dates",
+]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
@@ -55,3 +61,18 @@ def is_changelog_entry(text: str, lang: Language) -> bool:
         lowered.startswith(opener) and (len(lowered) == len(opener) or not lowered[len(opener)].isalpha())
         for opener in lang.changelog_openers
     )
+
+
+def is_announcement(text: str, lang: Language) -> bool:
+    """True for a banner or note that announces a new version ("We've updated our Privacy Policy")."""
+    lowered = text.lower().replace("’", "'")
+    return any(lowered.startswith(phrase) for phrase in lang.announcements)
+
+
+def strip_dates(text: str, lang: Language) -> str:
+    """The folded words of ``text`` without its dates (months, days, years)."""
+    kept = [
+        t for t in _TOKEN.findall(_NUMERIC_DATE.sub(" ", text.lower()))
+        if t not in lang.months and not _YEAR.match(t) and not _DAY.match(t)
+    ]
+    return " ".join(kept)

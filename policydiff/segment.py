@@ -9,7 +9,12 @@ from policydiff import lang as languages
 from policydiff.models import Clause, ClauseKind, ClauseRole, Document, Section
 from policydiff.normalize.blocks import Block, Parsed
 from policydiff.normalize.text import fold
-from policydiff.roles import is_changelog_entry, is_date_line, opens_changelog
+from policydiff.roles import (
+    is_announcement,
+    is_changelog_entry,
+    is_date_line,
+    opens_changelog,
+)
 from policydiff.sentences import split_sentences
 
 __all__ = ["clause_id", "segment"]
@@ -85,7 +90,7 @@ def _role(block: Block, previous: Clause | None, lang: languages.Language,
         return ClauseRole.DATE_LINE if is_date_line(block.text, lang) else ClauseRole.HEADING
     if is_date_line(block.text, lang):
         return ClauseRole.DATE_LINE
-    if in_changelog:
+    if in_changelog or is_announcement(block.text, lang):
         return ClauseRole.CHANGELOG
     if previous is None:
         return ClauseRole.PRACTICE

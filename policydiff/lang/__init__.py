@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 __all__ = ["Language", "detect", "language", "languages"]
 
@@ -28,6 +29,18 @@ class Language:
     changelog_openers: tuple[str, ...]
     legal_forms: frozenset[str]
     not_names: frozenset[str]
+    announcements: tuple[str, ...]
+    spelling: tuple[tuple[re.Pattern[str], str], ...]
+
+    def same_spelling(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` are spelling variants of one word (behavioral/behavioural)."""
+        if a == b:
+            return True
+        if min(len(a), len(b)) < 5 or " " in a or " " in b:
+            return False
+        for pattern, replacement in self.spelling:
+            a, b = pattern.sub(replacement, a), pattern.sub(replacement, b)
+        return a == b
 
 
 def languages() -> tuple[str, ...]:
@@ -43,7 +56,7 @@ def language(code: str) -> Language:
     """The data of one language; unknown codes get English."""
     if code not in languages():
         code = "en"
-    raw = tomllib.loads(resources.files(__package__).joinpath(f"{code}.toml").read_text("utf-8"))
+    raw = _raw(code)
     base = raw if code == "en" else {**_raw("en"), **raw}
 
     def words(key: str) -> frozenset[str]:
@@ -59,11 +72,13 @@ def language(code: str) -> Language:
         changelog_openers=tuple(w.lower() for w in base.get("changelog_openers", ())),
         legal_forms=words("legal_forms"),
         not_names=words("not_names"),
+        announcements=tuple(w.lower() for w in base.get("announcements", ())),
+        spelling=tuple((re.compile(p), r) for p, r in base.get("spelling", ())),
     )
 
 
 @cache
-def _raw(code: str) -> dict[str, object]:
+def _raw(code: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{code}.toml").read_text("utf-8")
     return tomllib.loads(text)
 

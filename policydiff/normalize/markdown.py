@@ -15,7 +15,7 @@ from policydiff.normalize.blocks import Block, Parsed
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import canon
 
-__all__ = ["inline_text", "parse_markdown"]
+__all__ = ["BOLD_HEADING_LEVEL", "inline_text", "parse_markdown"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -33,6 +33,14 @@ _EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", re.S)
 _EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", re.S)
 _CODE = re.compile(r"`+([^`]*)`+")
 _STRIKE = re.compile(r"~~(.+?)~~")
+_BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
+
+# Bold paragraphs used as headings rank below every ATX heading.
+BOLD_HEADING_LEVEL = 7
+
+
+def _title_like(text: str) -> bool:
+    return len(text.split()) <= 15 and not text.rstrip().endswith((".", ":", ";", ","))
 
 
 def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
@@ -122,8 +130,14 @@ class _Reader:
     # paragraphs ------------------------------------------------------------
     def end_paragraph(self) -> None:
         if self.paragraph:
-            text, links = inline_text(" ".join(self.paragraph))
-            if text:
+            source = " ".join(self.paragraph)
+            text, links = inline_text(source)
+            if text and _BOLD_TITLE.match(source.strip()) and _title_like(text):
+                # A short paragraph that is all bold is how many sites write a heading.
+                number, _ = split_number(text)
+                self.blocks.append(Block(ClauseKind.HEADING, text, level=BOLD_HEADING_LEVEL,
+                                         number=number, links=links))
+            elif text:
                 self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=links))
             self.paragraph = []
 

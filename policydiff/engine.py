@@ -1,4 +1,4 @@
-"""Compare: two snapshots in, a clause-by-clause ``Comparison`` out. Pure: no I/O."""
+"""The engine: two snapshots in, a clause-by-clause ``Comparison`` out. Pure: no I/O."""
 
 from __future__ import annotations
 
