@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from policydiff.models import ClauseKind
 
-__all__ = ["Block", "Parsed"]
+__all__ = ["BOLD_HEADING_LEVEL", "Block", "Parsed", "looks_like_title"]
+
+# A short paragraph that is all bold is how many sites write a heading; it ranks
+# below every real heading (h1–h6, # … ######).
+BOLD_HEADING_LEVEL = 7
+
+
+def looks_like_title(text: str) -> bool:
+    return 0 < len(text.split()) <= 15 and not text.rstrip().endswith((".", ":", ";", ","))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from policydiff.errors import EmptyInput, InputError, NestingTooDeep, SelectorNotFound
 from policydiff.models import ClauseKind
-from policydiff.normalize.blocks import Block, Parsed
+from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import canon
 
@@ -253,6 +253,9 @@ class _Walker:
             elif name == "table":
                 self.flush()
                 self._table(child)
+            elif name == "p" and _bold_only(child):
+                self.flush()
+                self._heading(child, BOLD_HEADING_LEVEL)
             elif name in _CONTAINERS or name in ("li", "tr"):
                 self.flush()
                 self.container(child)
@@ -336,6 +339,14 @@ class _Walker:
                                      links=_dedupe(links)))
             if is_header:
                 header = text
+
+
+def _bold_only(node: Tag) -> bool:
+    """A paragraph that is one bold run, short and without a full stop: a heading."""
+    parts = [c for c in node.children if not (isinstance(c, NavigableString) and not c.strip())]
+    if len(parts) != 1 or not isinstance(parts[0], Tag) or parts[0].name not in ("strong", "b"):
+        return False
+    return looks_like_title(canon(parts[0].get_text(" ")))
 
 
 def _is_layout(table: Tag, rows: list[Tag]) -> bool:

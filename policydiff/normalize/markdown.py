@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from policydiff.models import ClauseKind
-from policydiff.normalize.blocks import Block, Parsed
+from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import canon
 
-__all__ = ["BOLD_HEADING_LEVEL", "inline_text", "parse_markdown"]
+__all__ = ["inline_text", "parse_markdown"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -33,20 +33,17 @@ _EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", re.S)
 _EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", re.S)
 _CODE = re.compile(r"`+([^`]*)`+")
 _STRIKE = re.compile(r"~~(.+?)~~")
+_HIDDEN = 0xF0000  # a private-use plane, never in real text
+_HIDDEN_RUN = re.compile("[\U000F0021-\U000F007E]+")
 _BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
-
-# Bold paragraphs used as headings rank below every ATX heading.
-BOLD_HEADING_LEVEL = 7
-
-
-def _title_like(text: str) -> bool:
-    return len(text.split()) <= 15 and not text.rstrip().endswith((".", ":", ";", ","))
 
 
 def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     """Visible text and link targets of one Markdown inline run."""
     links: list[str] = []
     text = _strip_links(source, links)
+    # Hide escaped characters from the emphasis rules, restore them at the end.
+    text = _ESCAPE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
     text = _AUTOLINK.sub(lambda m: (links.append(m.group(1)), m.group(1))[1], text)
     text = _BR_TAG.sub(" ", text)
     text = _TAG.sub("", text)
@@ -56,7 +53,7 @@ def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
         text = _EM_STAR.sub(r"\1", text)
         text = _EM_UNDER.sub(r"\1", text)
     text = _STRIKE.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
+    text = _HIDDEN_RUN.sub(lambda m: "".join(chr(ord(c) - _HIDDEN) for c in m.group(0)), text)
     text = html.unescape(text)
     unique = tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))
     return canon(text), unique
@@ -81,8 +78,8 @@ def _strip_links(text: str, links: list[str]) -> str:
                 if end != -1:
                     target = text[close + 2:end].strip()
                     url = target.split()[0] if target else ""
-                    links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
                     if not image:
+                        links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
                         out.append(_strip_links(text[start + 1:close], links))
                     i = end + 1
                     continue
@@ -132,7 +129,7 @@ class _Reader:
         if self.paragraph:
             source = " ".join(self.paragraph)
             text, links = inline_text(source)
-            if text and _BOLD_TITLE.match(source.strip()) and _title_like(text):
+            if text and _BOLD_TITLE.match(source.strip()) and looks_like_title(text):
                 # A short paragraph that is all bold is how many sites write a heading.
                 number, _ = split_number(text)
                 self.blocks.append(Block(ClauseKind.HEADING, text, level=BOLD_HEADING_LEVEL,
