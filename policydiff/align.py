@@ -61,28 +61,20 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
                 continue
             link(i, by_text[key].pop(0), 1.0)
 
-    # Fuzzy, first within sections that share a title, then anywhere.
+    # Fuzzy: one optimal assignment, easier within sections that share a title.
     def free_old() -> list[int]:
         return [i for i in range(len(old)) if i not in matched and old_keys[i]]
 
     def free_new() -> list[int]:
         return [j for j in range(len(new)) if j not in taken and new_keys[j]]
 
-    groups_old: dict[tuple[bool, str], list[int]] = defaultdict(list)
-    groups_new: dict[tuple[bool, str], list[int]] = defaultdict(list)
-    for i in free_old():
-        groups_old[(old[i].kind is ClauseKind.HEADING, _section_key(old[i]))].append(i)
-    for j in free_new():
-        groups_new[(new[j].kind is ClauseKind.HEADING, _section_key(new[j]))].append(j)
-    for key, olds in groups_old.items():
-        news = groups_new.get(key)
-        if news:
-            for i, j, score in _assign(olds, news, old_keys, new_keys, SECTION_THRESHOLD):
-                link(i, j, score)
+    old_sections = [_section_key(c) for c in old]
+    new_sections = [_section_key(c) for c in new]
     for heading in (False, True):
         olds = [i for i in free_old() if (old[i].kind is ClauseKind.HEADING) is heading]
         news = [j for j in free_new() if (new[j].kind is ClauseKind.HEADING) is heading]
-        for i, j, score in _assign(olds, news, old_keys, new_keys, GLOBAL_THRESHOLD):
+        same_section = [[old_sections[i] == new_sections[j] for j in news] for i in olds]
+        for i, j, score in _assign(olds, news, old_keys, new_keys, same_section):
             link(i, j, score)
 
     pairs = _joins(old, new, old_keys, new_keys, matched, taken)
@@ -97,8 +89,17 @@ def _section_key(clause: Clause) -> str:
 
 
 def _assign(
-    olds: list[int], news: list[int], old_keys: list[str], new_keys: list[str], threshold: float
+    olds: list[int],
+    news: list[int],
+    old_keys: list[str],
+    new_keys: list[str],
+    same_section: list[list[bool]],
 ) -> list[tuple[int, int, float]]:
+    """An optimal one-to-one assignment of similar clauses.
+
+    Clauses in sections with the same title pair from SECTION_THRESHOLD up, others
+    from GLOBAL_THRESHOLD; the same section and the document's order break ties.
+    """
     if not olds or not news:
         return []
     import numpy as np
@@ -110,16 +111,17 @@ def _assign(
         [old_keys[i] for i in olds],
         [new_keys[j] for j in news],
         scorer=ratio,
-        score_cutoff=threshold * 100,
+        score_cutoff=SECTION_THRESHOLD * 100,
         dtype=np.float32,
         workers=1,
     ) / 100.0
+    same = np.array(same_section, dtype=bool)
+    scores = np.where(same | (scores >= GLOBAL_THRESHOLD), scores, 0.0)
     if not scores.any():
         return []
-    # Prefer keeping the document's order when two candidates score the same.
     rows = np.arange(len(olds))[:, None] / max(len(olds), 1)
     cols = np.arange(len(news))[None, :] / max(len(news), 1)
-    weights = np.where(scores > 0, scores - 0.01 * np.abs(rows - cols), 0.0)
+    weights = np.where(scores > 0, scores + 0.05 * same - 0.01 * np.abs(rows - cols), 0.0)
     row_ind, col_ind = linear_sum_assignment(weights, maximize=True)
     return [
         (olds[r], news[c], float(scores[r, c]))

@@ -23,7 +23,7 @@ from policydiff.roles import strip_dates
 
 __all__ = ["Renames", "classify", "find_renames"]
 
-_SECTION_REF = re.compile(r"^\d+(?:\.\d+)+$")
+_SECTION_REF = re.compile(r"\b\d+(?:\.\d+)+\b")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ROLE_REASONS = {
     ClauseRole.HEADING: "heading",
@@ -115,7 +115,10 @@ def classify(
         return False, "layout"
     if fold(old_text) == fold(new_text):
         return False, "case or punctuation"
-    if len(new_text.split()) <= 12 and strip_dates(old_text, lang) == strip_dates(new_text, lang):
+    if fold(_SECTION_REF.sub("§", old_text)) == fold(_SECTION_REF.sub("§", new_text)):
+        return False, "section reference renumbered"
+    undated = strip_dates(old_text, lang)
+    if len(new_text.split()) <= 12 and undated is not None and undated == strip_dates(new_text, lang):
         # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
         return False, "date"
     return _edits(ops, renames, lang)
@@ -145,6 +148,4 @@ def _cosmetic_edit(deleted: str, inserted: str, renames: Renames, lang: Language
     forms = lang.legal_forms
     if all(w in forms for w in (a + " " + b).split()):
         return "legal form of a company name"
-    if _SECTION_REF.match(deleted.strip()) and _SECTION_REF.match(inserted.strip()):
-        return "section reference renumbered"
     return None

@@ -8,6 +8,7 @@ itself is reported where it happens).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from policydiff.lang import Language
 
@@ -69,10 +70,23 @@ def is_announcement(text: str, lang: Language) -> bool:
     return any(lowered.startswith(phrase) for phrase in lang.announcements)
 
 
-def strip_dates(text: str, lang: Language) -> str:
-    """The folded words of ``text`` without its dates (months, days, years)."""
-    kept = [
-        t for t in _TOKEN.findall(_NUMERIC_DATE.sub(" ", text.lower()))
-        if t not in lang.months and not _YEAR.match(t) and not _DAY.match(t)
-    ]
-    return " ".join(kept)
+def strip_dates(text: str, lang: Language) -> str | None:
+    """The folded words of ``text`` with its dates taken out, or None if it has no date.
+
+    A date is a month name with its day and year, a numeric date or a year; a lone
+    number ("6 months") is not a date.
+    """
+    rest, found = _date_pattern(lang).subn(" ", text.lower())
+    if not found:
+        return None
+    return " ".join(_TOKEN.findall(rest))
+
+
+@cache
+def _date_pattern(lang: Language) -> re.Pattern[str]:
+    months = "|".join(sorted((re.escape(m) for m in lang.months), key=len, reverse=True))
+    day = r"\d{1,2}(?:st|nd|rd|th|er|e|\.)?"
+    return re.compile(
+        rf"\b(?:{day}\s+)?(?:{months})\b\.?(?:\s+{day})?,?(?:\s+(?:19|20)\d{{2}})?\b"
+        rf"|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b|\b(?:19|20)\d{{2}}\b"
+    )

@@ -21,7 +21,8 @@ def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
         candidate = text[start:match.start() + 1]
         token = _LAST_TOKEN.search(candidate.rstrip(".!?\"')] "))
         word = (token.group(1) if token else "").lstrip("(\"'[").lower()
-        if text[match.start()] == "." and _no_break(word, lang):
+        following = text[match.end():match.end() + 1]
+        if text[match.start()] == "." and _no_break(word, following, lang):
             continue
         end = match.end()
         sentences.append(text[start:end].strip())
@@ -32,11 +33,13 @@ def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def _no_break(word: str, lang: Language) -> bool:
-    """True when the full stop after ``word`` does not end a sentence."""
+def _no_break(word: str, following: str, lang: Language) -> bool:
+    """True when the full stop after ``word`` (before ``following``) does not end a sentence."""
     if not word:
         return False
     if word in lang.abbreviations:
+        return True
+    if word in lang.numeric_abbreviations and following.isdigit():
         return True
     if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "(a)"
         return True

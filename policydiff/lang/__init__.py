@@ -24,6 +24,7 @@ class Language:
     name: str
     stopwords: frozenset[str]
     abbreviations: frozenset[str]
+    numeric_abbreviations: frozenset[str]
     months: frozenset[str]
     date_line_words: frozenset[str]
     changelog_openers: tuple[str, ...]
@@ -67,6 +68,7 @@ def language(code: str) -> Language:
         name=str(base.get("name", code)),
         stopwords=words("stopwords"),
         abbreviations=words("abbreviations"),
+        numeric_abbreviations=words("numeric_abbreviations"),
         months=words("months"),
         date_line_words=words("date_line_words"),
         changelog_openers=tuple(w.lower() for w in base.get("changelog_openers", ())),
