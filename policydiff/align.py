@@ -82,6 +82,10 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
 
 
 def _section_key(clause: Clause) -> str:
+    """What makes two clauses "in the same place": a heading's own number, else the
+    title of the section (its number aside, since sections get renumbered)."""
+    if clause.kind is ClauseKind.HEADING and clause.number:
+        return f"#{clause.number}"
     if not clause.section_path:
         return ""
     _, title = split_number(clause.section_path[-1])

@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
 
 from policydiff import __version__
+
+if TYPE_CHECKING:
+    from policydiff.models import Snapshot
 
 __all__ = ["main"]
 
@@ -22,6 +27,16 @@ class _Failure(click.ClickException):
 
     def show(self, file: object = None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def _read(reference: str) -> Snapshot:
+    """A command-line reference as a snapshot: ``-`` is standard input, else a file."""
+    from policydiff.models import Snapshot
+    from policydiff.sources import read_file
+
+    if reference == "-":
+        return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
+    return read_file(reference)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,7 +62,8 @@ def main() -> None:
               show_default=True, help="Colour the text output (auto: when stdout is a terminal).")
 def compare(old: str, new: str, fmt: str, selector: str | None, include_unchanged: bool,
             color: str) -> None:
-    """Compare two versions of a policy: OLD and NEW are files (HTML, Markdown or text).
+    """Compare two versions of a policy: OLD and NEW are files (HTML, Markdown or
+    plain text, told apart by extension or content); - reads standard input.
 
     Substantive changes are shown word by word; cosmetic ones (case, punctuation,
     numbering, link targets, date lines, renames) are listed in one line each.
@@ -56,7 +72,7 @@ def compare(old: str, new: str, fmt: str, selector: str | None, include_unchange
     from policydiff.errors import PolicydiffError
 
     try:
-        result = run_compare(old, new, selector=selector)
+        result = run_compare(_read(old), _read(new), selector=selector)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":

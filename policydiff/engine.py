@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policydiff import lang as languages
+import policydiff.lang as languages
 from policydiff.align import align
 from policydiff.cosmetic import classify, find_renames
 from policydiff.diff import word_ops

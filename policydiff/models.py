@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
-    "SCHEMA",
     "ChangeKind",
     "Clause",
     "ClauseChange",
@@ -24,6 +23,7 @@ __all__ = [
     "Document",
     "Finding",
     "Op",
+    "SCHEMA",
     "Section",
     "Snapshot",
     "Summary",

@@ -62,7 +62,8 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
 def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
     """Anything ``compare()`` takes, as a snapshot.
 
-    A ``str`` that names an existing file is read as that file; any other ``str`` is
+    A one-line ``str`` that names an existing file, or ends with a policy file's
+    extension, is read as a file (a missing one is an error); any other ``str`` is
     the policy's text.
     """
     if isinstance(value, Snapshot):
@@ -72,8 +73,10 @@ def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
     if isinstance(value, os.PathLike):
         return read_file(value)
     if isinstance(value, str):
-        if "\n" not in value and len(value) < 4096 and Path(value).is_file():
-            return read_file(value)
+        if "\n" not in value and len(value) < 4096:
+            candidate = Path(value)
+            if candidate.is_file() or candidate.suffix.lower() in _MEDIA_TYPES:
+                return read_file(candidate)
         return Snapshot(content=value.encode("utf-8"), source="text")
     raise TypeError(f"cannot compare a {type(value).__name__}: give a path, bytes or str")
 

@@ -7,7 +7,15 @@ from policydiff.normalize.blocks import Block, Parsed
 from policydiff.normalize.decode import DEFAULT_MAX_BYTES, decode, sniff_format
 from policydiff.normalize.text import canon, fold
 
-__all__ = ["DEFAULT_MAX_BYTES", "Block", "Parsed", "canon", "fold", "parse", "sniff_format"]
+__all__ = [
+    "Block",
+    "DEFAULT_MAX_BYTES",
+    "Parsed",
+    "canon",
+    "fold",
+    "parse",
+    "sniff_format",
+]
 
 
 def parse(
