@@ -77,8 +77,11 @@ def main() -> int:
     for pair in pairs:
         old_path, new_path = args.corpus / pair["old"], args.corpus / pair["new"]
         result = compare(old_path, new_path)
-        ours = [(c.old_text, c.new_text) for c in result.changes
-                if c.substantive and c.kind is not ChangeKind.UNCHANGED]
+        ours = [
+            (c.old_text, c.new_text)
+            for c in result.changes
+            if c.substantive and c.kind is not ChangeKind.UNCHANGED
+        ]
         baseline = _paragraph_diff(old_path.read_text("utf-8"), new_path.read_text("utf-8"))
         for name, predicted in (("ours", ours), ("line diff", baseline)):
             figures = score(predicted, pair)
@@ -91,12 +94,15 @@ def main() -> int:
                 print(f"-- {pair['id']}: found {found}/{gold}, precise {good}/{predicted_n}")
                 for g in pair["changes"]:
                     if g["substantive"] and not any(_matches(g, o, n) for o, n in ours):
-                        print(f"   MISSED {g['kind']}: {g.get('old_quote', '')[:60]!r} → {g.get('new_quote', '')[:60]!r}")
+                        print(
+                            f"   MISSED {g['kind']}: {g.get('old_quote', '')[:60]!r} → {g.get('new_quote', '')[:60]!r}"
+                        )
                 for o, n in ours:
                     if not any(_matches(g, o, n) for g in pair["changes"] if g["substantive"]):
                         print(f"   FALSE  {o[:60]!r} → {n[:60]!r}")
-    print(f"gold: {args.gold} ({len(pairs)} version pairs, "
-          f"{totals['ours'][1]} substantive changes)")
+    print(
+        f"gold: {args.gold} ({len(pairs)} version pairs, {totals['ours'][1]} substantive changes)"
+    )
     print(f"{'':<12}{'recall':>8}{'precision':>11}{'false on technical pairs':>27}")
     for name in ("ours", "line diff"):
         found, gold, good, predicted = totals[name]

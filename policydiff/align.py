@@ -51,7 +51,10 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
         matched[i] = (j, score)
         taken.add(j)
 
-    for keys_old, keys_new in (([c.text for c in old], [c.text for c in new]), (old_keys, new_keys)):
+    for keys_old, keys_new in (
+        ([c.text for c in old], [c.text for c in new]),
+        (old_keys, new_keys),
+    ):
         by_text: dict[str, list[int]] = defaultdict(list)
         for j, key in enumerate(keys_new):
             if j not in taken:
@@ -111,14 +114,17 @@ def _assign(
     from rapidfuzz.process import cdist
     from scipy.optimize import linear_sum_assignment
 
-    scores = cdist(
-        [old_keys[i] for i in olds],
-        [new_keys[j] for j in news],
-        scorer=ratio,
-        score_cutoff=SECTION_THRESHOLD * 100,
-        dtype=np.float32,
-        workers=1,
-    ) / 100.0
+    scores = (
+        cdist(
+            [old_keys[i] for i in olds],
+            [new_keys[j] for j in news],
+            scorer=ratio,
+            score_cutoff=SECTION_THRESHOLD * 100,
+            dtype=np.float32,
+            workers=1,
+        )
+        / 100.0
+    )
     same = np.array(same_section, dtype=bool)
     scores = np.where(same | (scores >= GLOBAL_THRESHOLD), scores, 0.0)
     if not scores.any():
@@ -209,9 +215,7 @@ def _order(pairs: list[Pair], n_old: int, n_new: int) -> list[Pair]:
         for i in pair.old:
             new_position_of_old[i] = pair.new[0]
     for pair in pairs:
-        if pair.old and not pair.new:
-            result.append(pair)
-        elif pair.new and not pair.old:
+        if (pair.old and not pair.new) or (pair.new and not pair.old):
             result.append(pair)
 
     def position(pair: Pair) -> tuple[float, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-
 from typing import TYPE_CHECKING
 
 import click
@@ -52,16 +51,32 @@ def main() -> None:
 @main.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output for people (text) or programs (json).")
-@click.option("--selector", metavar="CSS",
-              help="CSS selector of the policy's element in HTML pages (default: found by text density).")
-@click.option("--all", "include_unchanged", is_flag=True,
-              help="Also list the clauses that did not change.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text output (auto: when stdout is a terminal).")
-def compare(old: str, new: str, fmt: str, selector: str | None, include_unchanged: bool,
-            color: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output for people (text) or programs (json).",
+)
+@click.option(
+    "--selector",
+    metavar="CSS",
+    help="CSS selector of the policy's element in HTML pages (default: found by text density).",
+)
+@click.option(
+    "--all", "include_unchanged", is_flag=True, help="Also list the clauses that did not change."
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output (auto: when stdout is a terminal).",
+)
+def compare(
+    old: str, new: str, fmt: str, selector: str | None, include_unchanged: bool, color: str
+) -> None:
     """Compare two versions of a policy: OLD and NEW are files (HTML, Markdown or
     plain text, told apart by extension or content); - reads standard input.
 
@@ -76,12 +91,18 @@ def compare(old: str, new: str, fmt: str, selector: str | None, include_unchange
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(include_unchanged=include_unchanged),
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                result.to_dict(include_unchanged=include_unchanged), ensure_ascii=False, indent=2
+            )
+        )
     else:
         from policydiff.report.text import render_text
 
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
-        click.echo(render_text(result, color=use_color, include_unchanged=include_unchanged),
-                   nl=False, color=use_color)
+        click.echo(
+            render_text(result, color=use_color, include_unchanged=include_unchanged),
+            nl=False,
+            color=use_color,
+        )
     sys.exit(EXIT_CHANGED if result.summary.substantive else EXIT_SAME)

@@ -118,7 +118,11 @@ def classify(
     if fold(_SECTION_REF.sub("§", old_text)) == fold(_SECTION_REF.sub("§", new_text)):
         return False, "section reference renumbered"
     undated = strip_dates(old_text, lang)
-    if len(new_text.split()) <= 12 and undated is not None and undated == strip_dates(new_text, lang):
+    if (
+        len(new_text.split()) <= 12
+        and undated is not None
+        and undated == strip_dates(new_text, lang)
+    ):
         # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
         return False, "date"
     return _edits(ops, renames, lang)

@@ -63,10 +63,18 @@ def compare_documents(old: Document, new: Document) -> tuple[ClauseChange, ...]:
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
         substantive, reason = classify(kind, before, after, ops, renames, lang)
-        changes.append(ClauseChange(
-            kind=kind, old=before, new=after, similarity=score, ops=ops,
-            substantive=substantive, reason=reason, moved=moved,
-        ))
+        changes.append(
+            ClauseChange(
+                kind=kind,
+                old=before,
+                new=after,
+                similarity=score,
+                ops=ops,
+                substantive=substantive,
+                reason=reason,
+                moved=moved,
+            )
+        )
     return tuple(changes)
 
 

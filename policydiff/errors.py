@@ -56,9 +56,7 @@ class BinaryInput(InputError):
 
 class UndecodableInput(InputError):
     def __init__(self, encoding: str, position: int) -> None:
-        super().__init__(
-            f"input is not valid {encoding}: undecodable byte at offset {position}"
-        )
+        super().__init__(f"input is not valid {encoding}: undecodable byte at offset {position}")
         self.encoding = encoding
         self.position = position
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
+    "SCHEMA",
     "ChangeKind",
     "Clause",
     "ClauseChange",
@@ -23,7 +24,6 @@ __all__ = [
     "Document",
     "Finding",
     "Op",
-    "SCHEMA",
     "Section",
     "Snapshot",
     "Summary",

@@ -39,9 +39,7 @@ def is_date_line(text: str, lang: Language) -> bool:
     stripped = _NUMERIC_DATE.sub(" 1 ", text)
     has_date = stripped != text
     for token in _TOKEN.findall(stripped.lower()):
-        if token in lang.months:
-            has_date = True
-        elif _YEAR.match(token):
+        if token in lang.months or _YEAR.match(token):
             has_date = True
         elif _DAY.match(token) or token in lang.date_line_words:
             continue
@@ -59,7 +57,8 @@ def is_changelog_entry(text: str, lang: Language) -> bool:
     """True for text that announces a change ("Updated 8.3, see this post ...")."""
     lowered = text.lower().lstrip("*_ ")
     return any(
-        lowered.startswith(opener) and (len(lowered) == len(opener) or not lowered[len(opener)].isalpha())
+        lowered.startswith(opener)
+        and (len(lowered) == len(opener) or not lowered[len(opener)].isalpha())
         for opener in lang.changelog_openers
     )
 

@@ -39,7 +39,6 @@ def segment(
     sections: list[Section] = []
     current_heading, current_level, current_number = "", 0, None
     clauses: list[Clause] = []
-    ordinal = 0
     previous: Clause | None = None
     in_changelog = False
 
@@ -47,7 +46,7 @@ def segment(
         if clauses:
             sections.append(Section(current_heading, current_level, current_number, tuple(clauses)))
 
-    for block in parsed.blocks:
+    for ordinal, block in enumerate(parsed.blocks):
         if block.kind is ClauseKind.HEADING:
             close()
             clauses = []
@@ -72,7 +71,6 @@ def segment(
             role=role,
         )
         clauses.append(clause)
-        ordinal += 1
         previous = clause
     close()
     return Document(
@@ -84,8 +82,9 @@ def segment(
     )
 
 
-def _role(block: Block, previous: Clause | None, lang: languages.Language,
-          in_changelog: bool) -> ClauseRole:
+def _role(
+    block: Block, previous: Clause | None, lang: languages.Language, in_changelog: bool
+) -> ClauseRole:
     if block.kind is ClauseKind.HEADING:
         return ClauseRole.DATE_LINE if is_date_line(block.text, lang) else ClauseRole.HEADING
     if is_date_line(block.text, lang):
@@ -97,7 +96,11 @@ def _role(block: Block, previous: Clause | None, lang: languages.Language,
     after_date = previous.role is ClauseRole.DATE_LINE
     if block.kind is ClauseKind.ITEM and block.lead_in and is_date_line(block.lead_in, lang):
         return ClauseRole.CHANGELOG
-    if block.kind is ClauseKind.ITEM and previous.role is ClauseRole.CHANGELOG and previous.kind is ClauseKind.ITEM:
+    if (
+        block.kind is ClauseKind.ITEM
+        and previous.role is ClauseRole.CHANGELOG
+        and previous.kind is ClauseKind.ITEM
+    ):
         return ClauseRole.CHANGELOG
     if after_date and is_changelog_entry(block.text, lang):
         return ClauseRole.CHANGELOG

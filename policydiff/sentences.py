@@ -18,10 +18,10 @@ def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        candidate = text[start:match.start() + 1]
+        candidate = text[start : match.start() + 1]
         token = _LAST_TOKEN.search(candidate.rstrip(".!?\"')] "))
         word = (token.group(1) if token else "").lstrip("(\"'[").lower()
-        following = text[match.end():match.end() + 1]
+        following = text[match.end() : match.end() + 1]
         if text[match.start()] == "." and _no_break(word, following, lang):
             continue
         end = match.end()
@@ -43,6 +43,5 @@ def _no_break(word: str, following: str, lang: Language) -> bool:
         return True
     if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "(a)"
         return True
-    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # "u.s", "e.u", "i.e"
-        return True
-    return False
+    # Dotted initials: "u.s", "e.u", "i.e"
+    return re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None

@@ -19,8 +19,12 @@ __all__ = ["SIDECAR_SUFFIX", "read_file", "sidecar_path", "to_snapshot"]
 
 SIDECAR_SUFFIX = ".json"
 _MEDIA_TYPES = {
-    ".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
-    ".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".txt": "text/plain",
 }
 
 

@@ -33,10 +33,11 @@ def make_document(texts: list[str], per_section: int = 10) -> Document:
     for start in range(0, len(texts), per_section):
         heading = f"{start // per_section + 1}. Part {start // per_section + 1}"
         clauses = []
-        for text in texts[start:start + per_section]:
+        for text in texts[start : start + per_section]:
             path = (heading,)
-            clauses.append(Clause(id=clause_id(path, text), ordinal=ordinal, text=text,
-                                  section_path=path))
+            clauses.append(
+                Clause(id=clause_id(path, text), ordinal=ordinal, text=text, section_path=path)
+            )
             ordinal += 1
         sections.append(Section(heading, 2, str(start // per_section + 1), tuple(clauses)))
     return Document(title="synthetic", language="en", sections=tuple(sections))

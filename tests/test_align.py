@@ -26,7 +26,9 @@ def test_edits_moves_and_removals_in_a_large_document_are_found() -> None:
     edited = rng.sample(range(len(texts)), 12)
     for i in edited:
         words = new[i].split()
-        words[len(words) // 2] = "quarterly" if words[len(words) // 2] != "quarterly" else "semiannual"
+        words[len(words) // 2] = (
+            "quarterly" if words[len(words) // 2] != "quarterly" else "semiannual"
+        )
         new[i] = " ".join(words)
     removed = [i for i in rng.sample(range(len(texts)), 8) if i not in edited]
     moved = next(i for i in range(40, len(texts)) if i not in edited and i not in removed)

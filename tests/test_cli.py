@@ -23,7 +23,9 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_compare_text_shows_the_change_word_by_word() -> None:
     code, out, err = run("compare", str(HEADLINE_OLD), str(HEADLINE_NEW))
     assert code == 1, err
-    assert "1 substantive change · 0 added · 0 removed · 1 modified · 0 moved · 182 unchanged" in out
+    assert (
+        "1 substantive change · 0 added · 0 removed · 1 modified · 0 moved · 182 unchanged" in out
+    )
     assert "MODIFIED  8.3. Law Enforcement Authorities" in out
     assert "[-court-]{+valid+}" in out
     assert "[-semiannual-]{+quarterly+}" in out
@@ -40,7 +42,9 @@ def test_compare_json_validates_against_the_schema() -> None:
     code, out, _ = run("compare", "--format", "json", str(HEADLINE_OLD), str(HEADLINE_NEW))
     assert code == 1
     data = json.loads(out)
-    schema = json.loads(resources.files("policydiff").joinpath("schemas/comparison-1.json").read_text())
+    schema = json.loads(
+        resources.files("policydiff").joinpath("schemas/comparison-1.json").read_text()
+    )
     jsonschema.validate(data, schema)
     assert data["schema"] == "policydiff.comparison/1"
     assert [c["section"] for c in data["changes"]] == ["8.3. Law Enforcement Authorities"]
@@ -75,8 +79,14 @@ def test_missing_file_is_exit_3_with_one_line(tmp_path) -> None:  # type: ignore
     ("content", "message"),
     [
         (b"", "Error: input contains no policy text\n"),
-        (b"%PDF-1.4\n...", "Error: input looks like binary data (PDF), not HTML, Markdown or text\n"),
-        (b'<meta charset="utf-8"><p>\xff\xfe</p>', "Error: input is not valid utf-8: undecodable byte at offset 25\n"),
+        (
+            b"%PDF-1.4\n...",
+            "Error: input looks like binary data (PDF), not HTML, Markdown or text\n",
+        ),
+        (
+            b'<meta charset="utf-8"><p>\xff\xfe</p>',
+            "Error: input is not valid utf-8: undecodable byte at offset 25\n",
+        ),
     ],
 )
 def test_bad_input_is_exit_3(tmp_path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +118,10 @@ def test_help_explains_the_exit_codes() -> None:
 def test_console_script_runs_as_a_module() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "policydiff", "compare", str(HEADLINE_OLD), str(HEADLINE_NEW)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 1
     assert "8.3. Law Enforcement Authorities" in proc.stdout

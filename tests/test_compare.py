@@ -5,7 +5,16 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from conftest import HEADLINE_NEW, HEADLINE_OLD, HTML_DE_NEW, HTML_DE_OLD, HTML_EN, MD_EN, PRIVACY, history
+from conftest import (
+    HEADLINE_NEW,
+    HEADLINE_OLD,
+    HTML_DE_NEW,
+    HTML_DE_OLD,
+    HTML_EN,
+    MD_EN,
+    PRIVACY,
+    history,
+)
 
 import policydiff
 from policydiff.diff import hunks
@@ -18,8 +27,11 @@ def test_headline_pair_is_exactly_one_substantive_change_in_8_3(headline: Compar
     assert change.section == "8.3. Law Enforcement Authorities"
     edits = hunks(change.ops)
     assert ("court", "valid") in edits
-    assert ("terror suspect", "suspect in a case involving criminal activities that violate the "
-            "Telegram Terms of Service") in edits
+    assert (
+        "terror suspect",
+        "suspect in a case involving criminal activities that violate the "
+        "Telegram Terms of Service",
+    ) in edits
     assert ("", "will perform a legal analysis of the request and ") in edits
     assert ("semiannual", "quarterly") in edits
     assert headline.summary.modified == 1
@@ -45,7 +57,7 @@ def test_html_and_markdown_of_one_capture_have_no_substantive_change() -> None:
     assert result.summary.unchanged >= 145
 
 
-@pytest.mark.parametrize("path", history() + [HTML_EN, HTML_DE_OLD], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*history(), HTML_EN, HTML_DE_OLD], ids=lambda p: p.name)
 def test_every_version_against_itself_is_unchanged(path) -> None:  # type: ignore[no-untyped-def]
     result = policydiff.compare(path, path)
     assert result.changed() == ()
@@ -80,8 +92,9 @@ def _find(result: Comparison, kind: ChangeKind, needle: str) -> bool:
 def test_known_changes_of_the_history_appear(consecutive: dict[str, Comparison]) -> None:
     """The notable changes listed in the corpus's SOURCES.md."""
     location = consecutive["20200730033011→20210325043620"]
-    assert any(c.kind is ChangeKind.ADDED and c.new_text == "3.5. Location Data"
-               for c in location.changes)
+    assert any(
+        c.kind is ChangeKind.ADDED and c.new_text == "3.5. Location Data" for c in location.changes
+    )
     assert _find(location, ChangeKind.ADDED, "location")
     sponsored = consecutive["20210920065525→20211027005239"]
     assert _find(sponsored, ChangeKind.ADDED, "sponsored messages are based solely on the topic")
@@ -119,8 +132,14 @@ def test_sidecar_mismatch_is_reported(tmp_path) -> None:  # type: ignore[no-unty
 def test_to_dict_follows_the_contract(headline: Comparison) -> None:
     data = headline.to_dict()
     assert data["schema"] == "policydiff.comparison/1"
-    assert data["summary"] == {"added": 0, "removed": 0, "modified": 1, "moved": 0,
-                               "unchanged": 182, "substantive": 1}
+    assert data["summary"] == {
+        "added": 0,
+        "removed": 0,
+        "modified": 1,
+        "moved": 0,
+        "unchanged": 182,
+        "substantive": 1,
+    }
     (change,) = data["changes"]
     assert change["kind"] == "modified" and change["substantive"] is True
     assert change["section"] == "8.3. Law Enforcement Authorities"

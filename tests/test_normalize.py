@@ -69,8 +69,12 @@ def _wrap_in_archive_chrome(page: str) -> str:
         "<button>Accept</button></div>"
     )
     hidden = '<div style="display: none"><p>Hidden tracking paragraph.</p></div><p hidden>Also hidden.</p>'
-    page = page.replace("<body class=\"preload\">", f"<body class=\"preload\">{toolbar}{banner}{hidden}")
-    return page.replace('href="https://telegram.org/', 'href="/web/20240923152623/https://telegram.org/')
+    page = page.replace(
+        '<body class="preload">', f'<body class="preload">{toolbar}{banner}{hidden}'
+    )
+    return page.replace(
+        'href="https://telegram.org/', 'href="/web/20240923152623/https://telegram.org/'
+    )
 
 
 def test_archive_toolbar_banners_hidden_elements_and_rewritten_links_are_removed() -> None:
@@ -90,7 +94,10 @@ def test_archive_toolbar_banners_hidden_elements_and_rewritten_links_are_removed
     [
         ("/web/20240923152623/https://telegram.org/tos", "https://telegram.org/tos"),
         ("https://web.archive.org/web/20240923152623id_/https://t.me/x", "https://t.me/x"),
-        ("http://127.0.0.1:8080/web/20240101000000mp_/http://a.example/p?q=1", "http://a.example/p?q=1"),
+        (
+            "http://127.0.0.1:8080/web/20240101000000mp_/http://a.example/p?q=1",
+            "http://a.example/p?q=1",
+        ),
         ("/web/20240923152623/https:/telegram.org/faq", "https://telegram.org/faq"),
         ("https://telegram.org/faq", "https://telegram.org/faq"),
         ("#8-3-law-enforcement-authorities", "#8-3-law-enforcement-authorities"),
@@ -124,12 +131,23 @@ def test_open_terms_archive_markdown() -> None:
 @pytest.mark.parametrize(
     ("source", "text", "links"),
     [
-        ("[](https://t.me/x)[https://t.me/x](https://t.me/x)", "https://t.me/x", ("https://t.me/x",)),
+        (
+            "[](https://t.me/x)[https://t.me/x](https://t.me/x)",
+            "https://t.me/x",
+            ("https://t.me/x",),
+        ),
         ("**(“Telegram”)**, _we_ and *you*", '("Telegram"), we and you', ()),
         (r"1\. Introduction \*not emphasis\*", "1. Introduction *not emphasis*", ()),
-        ("[age](https://a.example/Filters\\).%22) or location", "age or location",
-         ("https://a.example/Filters).%22",)),
-        ("see ![logo](x.png) the `code` and <br> text &amp; more", "see the code and text & more", ()),
+        (
+            "[age](https://a.example/Filters\\).%22) or location",
+            "age or location",
+            ("https://a.example/Filters).%22",),
+        ),
+        (
+            "see ![logo](x.png) the `code` and <br> text &amp; more",
+            "see the code and text & more",
+            (),
+        ),
     ],
 )
 def test_markdown_inline(source: str, text: str, links: tuple[str, ...]) -> None:
@@ -164,8 +182,11 @@ def test_plain_text() -> None:
     assert kind == "text"
     assert [(b.kind.value, b.text) for b in parsed.blocks] == [
         ("heading", "8.3. Law Enforcement Authorities"),
-        ("paragraph", "If Telegram receives a court order that confirms you're a terror suspect, "
-                      "we may disclose your IP address."),
+        (
+            "paragraph",
+            "If Telegram receives a court order that confirms you're a terror suspect, "
+            "we may disclose your IP address.",
+        ),
         ("paragraph", "We may share:"),
         ("item", "your phone number"),
         ("item", "your IP address"),
@@ -189,7 +210,7 @@ def test_format_sniffing(text: str, hint: str | None, expected: str) -> None:
 
 def test_canon_folds_typography() -> None:
     assert canon("you\u2019re\u00a0a \u201cterror\u201d sus\u00adpect \u2014 \ufb01ne\u200b ") == (
-        "you're a \"terror\" suspect - fine"
+        'you\'re a "terror" suspect - fine'
     )
 
 
@@ -203,11 +224,17 @@ def test_canon_folds_typography() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00", BinaryInput, "PNG"),
         (gzip.compress(b"<p>policy</p>"), BinaryInput, "gzip"),
         (b"abc\x00def\x00" * 10, BinaryInput, "NUL"),
-        (b'<meta charset="utf-8"><p>caf\xe9 \xff</p>', UndecodableInput, "not valid utf-8: undecodable byte at offset"),
+        (
+            b'<meta charset="utf-8"><p>caf\xe9 \xff</p>',
+            UndecodableInput,
+            "not valid utf-8: undecodable byte at offset",
+        ),
         (b"We collect \x81\x8d\x8f data", UndecodableInput, "not valid utf-8"),
     ],
 )
-def test_bad_input_is_a_clear_error(data: bytes, error: type[PolicydiffError], message: str) -> None:
+def test_bad_input_is_a_clear_error(
+    data: bytes, error: type[PolicydiffError], message: str
+) -> None:
     with pytest.raises(error, match=message):
         parse(data)
 
@@ -227,6 +254,12 @@ def test_fifty_megabyte_page_is_refused_quickly() -> None:
 
 
 def test_ten_thousand_deep_nesting_is_an_error_not_a_crash() -> None:
-    page = "<html><body>" + "<div>" * 10_000 + "<p>We share data.</p>" + "</div>" * 10_000 + "</body></html>"
+    page = (
+        "<html><body>"
+        + "<div>" * 10_000
+        + "<p>We share data.</p>"
+        + "</div>" * 10_000
+        + "</body></html>"
+    )
     with pytest.raises(NestingTooDeep, match="nested more than 512 levels"):
         parse(page)

@@ -52,7 +52,9 @@ def test_reordering_is_moves_not_edits(texts: list[str], rng) -> None:  # type: 
 
 @settings(max_examples=200, deadline=None)
 @given(words, words)
-def test_applying_the_ops_to_the_old_text_gives_the_new(old_words: list[str], new_words: list[str]) -> None:
+def test_applying_the_ops_to_the_old_text_gives_the_new(
+    old_words: list[str], new_words: list[str]
+) -> None:
     old, new = " ".join(old_words), " ".join(new_words)
     ops = word_ops(old, new)
     assert "".join(t for s, t in ops if s != "+") == old

@@ -77,7 +77,9 @@ def test_sentences_are_legal_text_aware(text: str, expected: int) -> None:
 
 
 def test_german_abbreviations_come_from_the_german_file() -> None:
-    sentences = split_sentences("Wir speichern z.B. deine IP-Adresse. Das ist alles.", language("de"))
+    sentences = split_sentences(
+        "Wir speichern z.B. deine IP-Adresse. Das ist alles.", language("de")
+    )
     assert sentences == ("Wir speichern z.B. deine IP-Adresse.", "Das ist alles.")
 
 
@@ -102,4 +104,7 @@ def test_language_is_detected_from_the_lexicon_files() -> None:
     assert detect((PRIVACY / "20240715181441.md").read_text("utf-8")) == "en"
     german = (PRIVACY.parent / "privacy~lang=de" / "20240506123700.html").read_text("utf-8")
     assert detect(german) == "de"
-    assert detect("Nous collectons vos données pour fournir le service et nous ne les vendons pas.") == "fr"
+    assert (
+        detect("Nous collectons vos données pour fournir le service et nous ne les vendons pas.")
+        == "fr"
+    )

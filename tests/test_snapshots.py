@@ -7,7 +7,9 @@ import json
 
 from conftest import SNAPSHOTS
 
-CAPTURES = sorted(p for p in SNAPSHOTS.rglob("*") if p.suffix in (".md", ".html") and p.name != "README.md")
+CAPTURES = sorted(
+    p for p in SNAPSHOTS.rglob("*") if p.suffix in (".md", ".html") and p.name != "README.md"
+)
 
 
 def test_the_whole_history_and_the_three_pages_are_there() -> None:

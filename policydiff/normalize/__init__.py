@@ -8,8 +8,8 @@ from policydiff.normalize.decode import DEFAULT_MAX_BYTES, decode, sniff_format
 from policydiff.normalize.text import canon, fold
 
 __all__ = [
-    "Block",
     "DEFAULT_MAX_BYTES",
+    "Block",
     "Parsed",
     "canon",
     "fold",

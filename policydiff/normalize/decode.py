@@ -86,7 +86,9 @@ def _known(name: str) -> str:
     return "cp1252" if info.name in ("latin-1", "iso8859-1", "ascii") else info.name
 
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _HTML_TAG = re.compile(r"<(?:p|div|h[1-6]|li|ul|ol|table|br|span|a\s|section|article)\b", re.I)
 _MD_HINT = re.compile(
     r"^(?:#{1,6}\s|\s*[*+-]\s+\S|\s*\d+[.)]\s+\S|={3,}\s*$|-{3,}\s*$|\|.*\|\s*$|>\s)|\]\(|\*\*\S",

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import (
+    CData,
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    PageElement,
+    ProcessingInstruction,
+    Tag,
+)
 
 from policydiff.errors import EmptyInput, InputError, NestingTooDeep, SelectorNotFound
 from policydiff.models import ClauseKind
@@ -19,15 +28,62 @@ __all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
 MAX_DEPTH = 512
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "nav", "header", "footer", "iframe",
-    "svg", "canvas", "button", "select", "option", "input", "textarea", "form",
-    "object", "embed", "video", "audio", "map", "link", "meta", "img", "picture", "dialog",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "iframe",
+    "svg",
+    "canvas",
+    "button",
+    "select",
+    "option",
+    "input",
+    "textarea",
+    "form",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "map",
+    "link",
+    "meta",
+    "img",
+    "picture",
+    "dialog",
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CONTAINERS = {
-    "p", "div", "section", "article", "main", "blockquote", "address", "pre", "figure",
-    "figcaption", "dl", "dt", "dd", "body", "html", "center", "details", "summary", "aside",
-    "fieldset", "hgroup", "caption", "td", "th", "tbody", "thead", "tfoot",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "address",
+    "pre",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "body",
+    "html",
+    "center",
+    "details",
+    "summary",
+    "aside",
+    "fieldset",
+    "hgroup",
+    "caption",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "tfoot",
 }
 _LISTS = {"ul", "ol", "menu"}
 _BANNER = re.compile(
@@ -41,8 +97,16 @@ _WAYBACK_TOOLBAR = re.compile(
     r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->",
     re.S | re.I,
 )
-_ARCHIVE_CHROME_IDS = ("wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato", "_wb_frame_top_banner",
-                       "wb_frame_top_banner", "_wb_plain_banner", "playback-banner")
+_ARCHIVE_CHROME_IDS = (
+    "wm-ipp-base",
+    "wm-ipp",
+    "wm-ipp-print",
+    "donato",
+    "_wb_frame_top_banner",
+    "wb_frame_top_banner",
+    "_wb_plain_banner",
+    "playback-banner",
+)
 # /web/20240923152623/https://x, /web/20240923152623id_/https://x, with or without host.
 _REWRITTEN = re.compile(r"^(?:https?:)?(?://[^/]+)?/(?:[\w.-]+/)*?\d{14}(?:[a-z]{2}_)?/(.+)$")
 
@@ -107,7 +171,11 @@ def _page_title(soup: BeautifulSoup) -> str | None:
 
 
 def _strip_chrome(soup: BeautifulSoup) -> None:
-    for comment in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction, CData))):
+    for comment in soup.find_all(
+        string=lambda s: isinstance(
+            s, (Comment, Doctype, Declaration, ProcessingInstruction, CData)
+        )
+    ):
         comment.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -131,14 +199,16 @@ def _hidden(tag: Tag) -> bool:
     style = tag.get("style")
     if style and _HIDDEN_STYLE.search(str(style)):
         return True
-    classes = tag.get("class") or []
-    return any(c in _HIDDEN_CLASSES for c in classes)
+    classes: list[str] = list(tag.get("class") or [])
+    return any(str(c) in _HIDDEN_CLASSES for c in classes)
 
 
 def _is_banner(tag: Tag) -> bool:
     if tag.name in ("html", "body", "main", "article"):
         return False
-    marks = " ".join([str(tag.get("id") or ""), *(tag.get("class") or []), str(tag.get("role") or "")])
+    marks = " ".join(
+        [str(tag.get("id") or ""), *(tag.get("class") or []), str(tag.get("role") or "")]
+    )
     if not marks.strip() or not _BANNER.search(marks):
         return False
     # A cookie *policy* is content; a banner is short.
@@ -183,7 +253,7 @@ def _main_content(soup: BeautifulSoup) -> Tag | None:
     total = prose.get(id(body), 0)
     if total == 0:
         return None
-    for landmark in body.find_all(["main", "article"]) + body.find_all(attrs={"role": "main"}):
+    for landmark in body.find_all(["main", "article"]) + body.select('[role="main"]'):
         if prose.get(id(landmark), 0) >= 0.6 * total:
             body, total = landmark, prose[id(landmark)]
             break
@@ -211,12 +281,17 @@ class _Walker:
         self._links: list[str] = []
 
     # -- inline text -------------------------------------------------------
-    def _inline(self, node: Tag | NavigableString, out: list[str], links: list[str],
-                stop: frozenset[str] = frozenset()) -> None:
+    def _inline(
+        self,
+        node: PageElement,
+        out: list[str],
+        links: list[str],
+        stop: frozenset[str] = frozenset(),
+    ) -> None:
         if isinstance(node, NavigableString):
             out.append(str(node))
             return
-        if node.name in stop:
+        if not isinstance(node, Tag) or node.name in stop:
             return
         if node.name == "br":
             out.append("\n")
@@ -242,6 +317,8 @@ class _Walker:
         for child in node.children:
             if isinstance(child, NavigableString):
                 self._buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag):
                 continue
             name = child.name
             if name in _HEADINGS:
@@ -279,8 +356,9 @@ class _Walker:
         text = canon("".join(out))
         if text:
             number, _ = split_number(text)
-            self.blocks.append(Block(ClauseKind.HEADING, text, level=level, number=number,
-                                     links=_dedupe(links)))
+            self.blocks.append(
+                Block(ClauseKind.HEADING, text, level=level, number=number, links=_dedupe(links))
+            )
 
     def _list(self, node: Tag, lead_in: str | None, depth: int) -> None:
         ordered = node.name == "ol"
@@ -300,8 +378,16 @@ class _Walker:
             if text:
                 if number is None:
                     number, text = _item_number(text)
-                self.blocks.append(Block(ClauseKind.ITEM, text, level=depth, number=number,
-                                         lead_in=lead_in, links=_dedupe(links)))
+                self.blocks.append(
+                    Block(
+                        ClauseKind.ITEM,
+                        text,
+                        level=depth,
+                        number=number,
+                        lead_in=lead_in,
+                        links=_dedupe(links),
+                    )
+                )
             for sub in nested:
                 if sub.name == "table":
                     self._table(sub)
@@ -335,8 +421,14 @@ class _Walker:
                 continue
             text = " | ".join(texts)
             is_header = all(c.name == "th" for c in cells) and header is None
-            self.blocks.append(Block(ClauseKind.ROW, text, lead_in=None if is_header else header,
-                                     links=_dedupe(links)))
+            self.blocks.append(
+                Block(
+                    ClauseKind.ROW,
+                    text,
+                    lead_in=None if is_header else header,
+                    links=_dedupe(links),
+                )
+            )
             if is_header:
                 header = text
 

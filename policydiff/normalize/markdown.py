@@ -34,7 +34,7 @@ _EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", re.S)
 _CODE = re.compile(r"`+([^`]*)`+")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _HIDDEN = 0xF0000  # a private-use plane, never in real text
-_HIDDEN_RUN = re.compile("[\U000F0021-\U000F007E]+")
+_HIDDEN_RUN = re.compile("[\U000f0021-\U000f007e]+")
 _BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
 
 
@@ -44,7 +44,9 @@ def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     text = _strip_links(source, links)
     # Hide escaped characters from the emphasis rules, restore them at the end.
     text = _ESCAPE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
-    text = _AUTOLINK.sub(lambda m: (links.append(m.group(1)), m.group(1))[1], text)
+    for match in _AUTOLINK.finditer(text):
+        links.append(match.group(1))
+    text = _AUTOLINK.sub(r"\1", text)
     text = _BR_TAG.sub(" ", text)
     text = _TAG.sub("", text)
     text = _CODE.sub(r"\1", text)
@@ -66,7 +68,7 @@ def _strip_links(text: str, links: list[str]) -> str:
     while i < n:
         char = text[i]
         if char == "\\" and i + 1 < n:
-            out.append(text[i:i + 2])
+            out.append(text[i : i + 2])
             i += 2
             continue
         if char == "[" or (char == "!" and i + 1 < n and text[i + 1] == "["):
@@ -76,11 +78,11 @@ def _strip_links(text: str, links: list[str]) -> str:
             if close != -1 and close + 1 < n and text[close + 1] == "(":
                 end = _matching(text, close + 1, "(", ")")
                 if end != -1:
-                    target = text[close + 2:end].strip()
+                    target = text[close + 2 : end].strip()
                     url = target.split()[0] if target else ""
                     if not image:
                         links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
-                        out.append(_strip_links(text[start + 1:close], links))
+                        out.append(_strip_links(text[start + 1 : close], links))
                     i = end + 1
                     continue
         out.append(char)
@@ -132,8 +134,15 @@ class _Reader:
             if text and _BOLD_TITLE.match(source.strip()) and looks_like_title(text):
                 # A short paragraph that is all bold is how many sites write a heading.
                 number, _ = split_number(text)
-                self.blocks.append(Block(ClauseKind.HEADING, text, level=BOLD_HEADING_LEVEL,
-                                         number=number, links=links))
+                self.blocks.append(
+                    Block(
+                        ClauseKind.HEADING,
+                        text,
+                        level=BOLD_HEADING_LEVEL,
+                        number=number,
+                        links=links,
+                    )
+                )
             elif text:
                 self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=links))
             self.paragraph = []
@@ -147,8 +156,16 @@ class _Reader:
             if found is not None and (found.startswith("(") or found.endswith(")")):
                 number, text = found, rest
         if text:
-            self.blocks.append(Block(ClauseKind.ITEM, text, level=depth, number=number,
-                                     lead_in=self.leads[depth - 1], links=links))
+            self.blocks.append(
+                Block(
+                    ClauseKind.ITEM,
+                    text,
+                    level=depth,
+                    number=number,
+                    lead_in=self.leads[depth - 1],
+                    links=links,
+                )
+            )
         item.lines = []
 
     def close_items(self, keep: int) -> None:
@@ -196,8 +213,9 @@ class _Reader:
             links = tuple(dict.fromkeys(link for p in parts for link in p[1]))
             if not any(p[0] for p in parts):
                 continue
-            self.blocks.append(Block(ClauseKind.ROW, text, lead_in=None if index == 0 else header,
-                                     links=links))
+            self.blocks.append(
+                Block(ClauseKind.ROW, text, lead_in=None if index == 0 else header, links=links)
+            )
             if index == 0:
                 header = text
         self.table = []
@@ -237,7 +255,7 @@ def parse_markdown(text: str) -> Parsed:
             continue
         quote = _QUOTE.match(line)
         if quote:
-            line = line[quote.end():]
+            line = line[quote.end() :]
         stripped = line.strip()
         if not stripped:
             reader.end_paragraph()
@@ -297,5 +315,6 @@ def _heading(reader: _Reader, source: str, level: int) -> None:
     text, links = inline_text(source)
     if text:
         number, _ = split_number(text)
-        reader.blocks.append(Block(ClauseKind.HEADING, text, level=level, number=number,
-                                   links=links))
+        reader.blocks.append(
+            Block(ClauseKind.HEADING, text, level=level, number=number, links=links)
+        )

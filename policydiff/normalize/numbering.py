@@ -31,5 +31,5 @@ def split_number(text: str) -> tuple[str | None, str]:
                 number = f"({number})"
             elif whole.endswith(")"):
                 number = f"{number})"
-            return number, text[match.end():].strip()
+            return number, text[match.end() :].strip()
     return None, text

@@ -44,8 +44,15 @@ def parse_text(text: str) -> Parsed:
             number = None
             if kind is ClauseKind.ITEM:
                 number, body = split_number(body)
-            blocks.append(Block(kind, body, level=1 if kind is ClauseKind.ITEM else 0,
-                                number=number, lead_in=lead if kind is ClauseKind.ITEM else None))
+            blocks.append(
+                Block(
+                    kind,
+                    body,
+                    level=1 if kind is ClauseKind.ITEM else 0,
+                    number=number,
+                    lead_in=lead if kind is ClauseKind.ITEM else None,
+                )
+            )
         paragraph, kind = [], ClauseKind.PARAGRAPH
 
     for index, raw in enumerate(lines):
@@ -58,17 +65,23 @@ def parse_text(text: str) -> Parsed:
         if not paragraph and _is_heading(line, alone=not before and not after):
             number, _ = split_number(canon(line))
             depth = number.count(".") + 2 if number else 2
-            blocks.append(Block(ClauseKind.HEADING, canon(line), level=min(depth, 6), number=number))
+            blocks.append(
+                Block(ClauseKind.HEADING, canon(line), level=min(depth, 6), number=number)
+            )
             continue
         if _BULLET.match(line):
-            if kind is not ClauseKind.ITEM and paragraph:
-                end()
-            elif kind is ClauseKind.ITEM:
+            if (kind is not ClauseKind.ITEM and paragraph) or kind is ClauseKind.ITEM:
                 end()
             if not blocks or blocks[-1].kind is not ClauseKind.ITEM:
-                lead = blocks[-1].text if blocks and blocks[-1].kind is ClauseKind.PARAGRAPH else None
+                lead = (
+                    blocks[-1].text if blocks and blocks[-1].kind is ClauseKind.PARAGRAPH else None
+                )
             kind = ClauseKind.ITEM
-            paragraph.append(_BULLET.sub(lambda m: m.group(0) if "(" in m.group(0) or ")" in m.group(0) else "", line))
+            paragraph.append(
+                _BULLET.sub(
+                    lambda m: m.group(0) if "(" in m.group(0) or ")" in m.group(0) else "", line
+                )
+            )
             continue
         paragraph.append(line)
     end()

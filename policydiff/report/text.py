@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
@@ -41,14 +41,20 @@ class _Paint:
         return self._wrap("32;4", text) if self.color else f"{{+{text}+}}"
 
 
-def render_text(comparison: Comparison, *, color: bool = False, include_unchanged: bool = False,
-                width: int = 100) -> str:
+def render_text(
+    comparison: Comparison,
+    *,
+    color: bool = False,
+    include_unchanged: bool = False,
+    width: int = 100,
+) -> str:
     paint = _Paint(color)
     return "\n".join(_lines(comparison, paint, include_unchanged, width)) + "\n"
 
 
-def _lines(comparison: Comparison, paint: _Paint, include_unchanged: bool,
-           width: int) -> Iterator[str]:
+def _lines(
+    comparison: Comparison, paint: _Paint, include_unchanged: bool, width: int
+) -> Iterator[str]:
     summary = comparison.summary
     yield paint.bold(f"policydiff: {comparison.old.label} → {comparison.new.label}")
     yield f"  old: {_describe(comparison.old, comparison.old_document.title)}"
@@ -60,8 +66,9 @@ def _lines(comparison: Comparison, paint: _Paint, include_unchanged: bool,
         f"{summary.unchanged} unchanged"
     )
     substantive = [c for c in comparison.changes if c.substantive]
-    other = [c for c in comparison.changes
-             if not c.substantive and c.kind is not ChangeKind.UNCHANGED]
+    other = [
+        c for c in comparison.changes if not c.substantive and c.kind is not ChangeKind.UNCHANGED
+    ]
     for change in substantive:
         yield ""
         yield from _change(change, paint, width)
@@ -108,7 +115,11 @@ def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
     header = f"{change.kind.value.upper()}  {change.section or '(top of document)'}"
     yield paint.heading(header + (f"  ({', '.join(notes)})" if notes else ""))
     if change.kind is ChangeKind.MODIFIED:
-        pieces = {"=": str, "-": paint.deleted, "+": paint.inserted}
+        pieces: dict[str, Callable[[str], str]] = {
+            "=": str,
+            "-": paint.deleted,
+            "+": paint.inserted,
+        }
         body = "".join(pieces[sign](text) for sign, text in change.ops)
     elif change.kind is ChangeKind.ADDED:
         body = paint.inserted(change.new_text)
