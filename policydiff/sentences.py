@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from policydiff.lang import Language
 
@@ -11,16 +12,16 @@ __all__ = ["split_sentences"]
 # A full stop, question or exclamation mark, closing quotes or brackets, then space,
 # then something that can start a sentence.
 _BOUNDARY = re.compile(r"""[.!?]+["')\]]*\s+(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])""")
-_LAST_TOKEN = re.compile(r"(\S+?)[.!?]*[\"')\]]*$")
 
 
+@lru_cache(maxsize=8192)
 def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.start() + 1]
-        token = _LAST_TOKEN.search(candidate.rstrip(".!?\"')] "))
-        word = (token.group(1) if token else "").lstrip("(\"'[").lower()
+        candidate = text[start : match.start() + 1].rstrip(".!?\"')] ")
+        last = candidate.rsplit(None, 1)[-1] if candidate else ""
+        word = last.lstrip("(\"'[").lower()
         following = text[match.end() : match.end() + 1]
         if text[match.start()] == "." and _no_break(word, following, lang):
             continue

@@ -130,11 +130,10 @@ def parse_html(text: str, selector: str | None = None, base_url: str | None = No
     soup = BeautifulSoup(text, "lxml")
     _check_depth(soup)
     title = _page_title(soup)
-    base = soup.find("base", href=True)
+    anchors, base = _strip_chrome(soup)
     if base is not None:
-        base_url = urljoin(base_url or "", unwayback_url(str(base["href"])))
-    _strip_chrome(soup)
-    for anchor in soup.find_all("a", href=True):
+        base_url = urljoin(base_url or "", unwayback_url(base))
+    for anchor in anchors:
         href = unwayback_url(str(anchor["href"]).strip())
         if base_url and not href.startswith("#"):
             href = unwayback_url(urljoin(base_url, href))
@@ -170,27 +169,40 @@ def _page_title(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def _strip_chrome(soup: BeautifulSoup) -> None:
-    for comment in soup.find_all(
-        string=lambda s: isinstance(
-            s, (Comment, Doctype, Declaration, ProcessingInstruction, CData)
-        )
-    ):
-        comment.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for ident in _ARCHIVE_CHROME_IDS:
-        for tag in soup.find_all(id=ident):
-            tag.decompose()
-    doomed = []
-    for tag in soup.find_all(True):
-        if tag.attrs is None:
-            continue
-        if _hidden(tag) or _is_banner(tag):
-            doomed.append(tag)
-    for tag in doomed:
-        if not tag.decomposed:
-            tag.decompose()
+_NOT_TEXT = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
+
+
+def _strip_chrome(soup: BeautifulSoup) -> tuple[list[Tag], str | None]:
+    """Remove everything that is not the page's text; return the links that remain
+    and the page's ``<base href>``.
+
+    One walk over the tree (bs4's ``find_all`` would walk it once per rule).
+    """
+    doomed: list[PageElement] = []
+    anchors: list[Tag] = []
+    base: str | None = None
+    for node in soup.descendants:
+        if isinstance(node, _NOT_TEXT):
+            doomed.append(node)
+        elif isinstance(node, Tag):
+            if node.name == "base" and base is None and node.get("href"):
+                base = str(node["href"])
+            if (
+                node.name in _DROP_TAGS
+                or node.get("id") in _ARCHIVE_CHROME_IDS
+                or _hidden(node)
+                or _is_banner(node)
+            ):
+                doomed.append(node)
+            elif node.name == "a" and node.get("href"):
+                anchors.append(node)
+    for node in doomed:
+        if isinstance(node, Tag):
+            if not node.decomposed:
+                node.decompose()
+        else:
+            node.extract()
+    return [a for a in anchors if not a.decomposed], base
 
 
 def _hidden(tag: Tag) -> bool:
@@ -234,37 +246,45 @@ def _main_content(soup: BeautifulSoup) -> Tag | None:
     or ``<article>`` on most sites, and ``<body>`` when the page is all policy.
     """
     body = soup.body or soup
-    prose: dict[int, int] = {}
+    prose: dict[int, int] = {}  # text outside links (link text counts a quarter)
+    size: dict[int, int] = {}  # all text
     tags: dict[int, Tag] = {}
-    for string in body.find_all(string=True):
-        if not isinstance(string, NavigableString):
+    landmarks: list[Tag] = []  # <main>, <article>, role=main, in document order
+    # Post-order walk with an explicit stack: pages can be deep.
+    stack: list[tuple[Tag, bool, bool]] = [(body, False, False)]
+    while stack:
+        node, done, in_link = stack.pop()
+        key = id(node)
+        if done:
+            own_prose = own_size = 0
+            for child in node.children:
+                if isinstance(child, Tag):
+                    own_prose += prose[id(child)]
+                    own_size += size[id(child)]
+                elif isinstance(child, NavigableString):
+                    length = len(child.strip())
+                    own_size += length
+                    own_prose += length // 4 if in_link else length
+            prose[key], size[key], tags[key] = own_prose, own_size, node
             continue
-        size = len(string.strip())
-        if not size:
-            continue
-        in_link = string.find_parent("a") is not None
-        weight = size // 4 if in_link else size
-        for parent in string.parents:
-            key = id(parent)
-            prose[key] = prose.get(key, 0) + weight
-            tags[key] = parent
-            if parent is body:
-                break
+        stack.append((node, True, in_link))
+        if node.name in ("main", "article") or node.get("role") == "main":
+            landmarks.append(node)
+        for child in node.children:
+            if isinstance(child, Tag):
+                stack.append((child, False, in_link or child.name == "a"))
     total = prose.get(id(body), 0)
     if total == 0:
         return None
-    for landmark in body.find_all(["main", "article"]) + body.select('[role="main"]'):
-        if prose.get(id(landmark), 0) >= 0.6 * total:
+    for landmark in landmarks:
+        if landmark is not body and prose[id(landmark)] >= 0.6 * total:
             body, total = landmark, prose[id(landmark)]
             break
     best: Tag = body
-    best_size = len(body.get_text())
+    best_size = size[id(body)]
     for key, amount in prose.items():
-        if amount >= 0.85 * total:
-            tag = tags[key]
-            size = len(tag.get_text())
-            if size < best_size and _inside(tag, body):
-                best, best_size = tag, size
+        if amount >= 0.85 * total and size[key] < best_size and _inside(tags[key], body):
+            best, best_size = tags[key], size[key]
     return best
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 __all__ = ["canon", "fold"]
@@ -52,6 +53,7 @@ def canon(text: str) -> str:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The words of ``text`` only: lower-case, no punctuation, single spaces.
 
