@@ -33,7 +33,7 @@ def segment(
     captured_at: datetime | None = None,
     language: str | None = None,
 ) -> Document:
-    code = language or languages.detect(" ".join(b.text for b in parsed.blocks[:200]))
+    code = language or languages.detect(" ".join(b.text for b in parsed.blocks[:60]))
     lang = languages.language(code)
     stack: list[tuple[int, str]] = []  # open headings: (level, text)
     sections: list[Section] = []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["canon", "fold"]
 
@@ -46,7 +46,8 @@ _SPACE = re.compile(r"\s+")
 
 def canon(text: str) -> str:
     """NFKC, straight quotes, plain dashes, no invisible characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if not text.isascii():  # ASCII is already canonical, but for its spaces
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     return _SPACE.sub(" ", text).strip()
 
 

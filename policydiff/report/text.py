@@ -6,6 +6,7 @@ with colour, deletions are red and struck through, insertions green and underlin
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Callable, Iterator
@@ -111,7 +112,8 @@ def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
     if change.moved:
         notes.append("moved")
     if change.kind is ChangeKind.MODIFIED:
-        notes.append(f"similarity {change.similarity:.2f}")
+        # Floor, so an edited clause never reads "similarity 1.00".
+        notes.append(f"similarity {math.floor(change.similarity * 100) / 100:.2f}")
     header = f"{change.kind.value.upper()}  {change.section or '(top of document)'}"
     yield paint.heading(header + (f"  ({', '.join(notes)})" if notes else ""))
     if change.kind is ChangeKind.MODIFIED:
