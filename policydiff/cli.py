@@ -48,7 +48,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(short_help="Compare two versions of a policy, clause by clause.")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option(
