@@ -17,7 +17,9 @@ END = "<!-- end cli-reference -->"
 def reference() -> str:
     parts = []
     for args in ([], ["compare"]):
-        result = CliRunner().invoke(main, [*args, "--help"], prog_name="policydiff", terminal_width=100)
+        result = CliRunner().invoke(
+            main, [*args, "--help"], prog_name="policydiff", terminal_width=100
+        )
         assert result.exit_code == 0
         title = " ".join(["policydiff", *args])
         parts.append(f"### `{title}`\n\n```\n{result.output.rstrip()}\n```\n")
@@ -33,12 +35,16 @@ def test_cli_reference_is_generated_from_help() -> None:
     wanted = f"{head}{START}{marker_line}\n{reference()}{END}{tail}"
     if os.environ.get("UPDATE_README"):
         readme.write_text(wanted, "utf-8")
-    assert text == wanted, "README's CLI reference is stale: run UPDATE_README=1 pytest tests/test_readme.py"
+    assert text == wanted, (
+        "README's CLI reference is stale: run UPDATE_README=1 pytest tests/test_readme.py"
+    )
 
 
 def test_readme_opens_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text("utf-8")
-    commands = re.search(r"```\n(pip install -e \..*?)\n(pip install -e '\.\[test\]' && pytest)\n```", text)
+    commands = re.search(
+        r"```\n(pip install -e \..*?)\n(pip install -e '\.\[test\]' && pytest)\n```", text
+    )
     assert commands is not None
     for path in re.findall(r"snapshots/\S+", commands.group(1)):
         assert (ROOT / path).is_file(), path
