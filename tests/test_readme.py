@@ -48,3 +48,18 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert commands is not None
     for path in re.findall(r"snapshots/\S+", commands.group(1)):
         assert (ROOT / path).is_file(), path
+
+
+def test_the_library_example_runs() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "what_changed.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "§ 8.3. Law Enforcement Authorities (modified)" in proc.stdout
+    assert "removed:  terror suspect" in proc.stdout
