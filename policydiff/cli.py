@@ -4,7 +4,9 @@ change(s), 2 usage error, 3 operational error (bad input, unreadable file)."""
 from __future__ import annotations
 
 import json
+import os
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -12,7 +14,9 @@ import click
 from policydiff import __version__
 
 if TYPE_CHECKING:
+    from policydiff.archive.wayback import WaybackArchive
     from policydiff.models import Snapshot
+    from policydiff.store import Store
 
 __all__ = ["main"]
 
@@ -28,14 +32,34 @@ class _Failure(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
-def _read(reference: str) -> Snapshot:
-    """A command-line reference as a snapshot: ``-`` is standard input, else a file."""
+def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
+    """A command-line reference as a snapshot: ``-`` is standard input, else a file,
+    ``URL@DATE``, ``URL@latest`` or ``live:URL``."""
     from policydiff.models import Snapshot
-    from policydiff.sources import read_file
+    from policydiff.refs import resolve
 
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
-    return read_file(reference)
+    return resolve(reference, store=_store(store), archive=_archive(archive))
+
+
+def _store(path: str | None) -> Store:
+    from policydiff.store import Store, default_root
+
+    return Store(path or default_root())
+
+
+def _archive(base: str | None) -> WaybackArchive:
+    from policydiff.archive.wayback import IA, WaybackArchive
+
+    return WaybackArchive(base or os.environ.get("POLICYDIFF_ARCHIVE") or IA)
+
+
+_STORE_HELP = "Store of captures (default: $POLICYDIFF_STORE, else the per-user data folder)."
+_ARCHIVE_HELP = (
+    "Base URL of a Wayback-compatible archive, e.g. http://host/web for a pywb "
+    "collection (default: $POLICYDIFF_ARCHIVE, else the Internet Archive)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,10 +99,19 @@ def main() -> None:
     help="Colour the text output (auto: when stdout is a terminal).",
 )
 def compare(
-    old: str, new: str, fmt: str, selector: str | None, include_unchanged: bool, color: str
+    old: str,
+    new: str,
+    fmt: str,
+    selector: str | None,
+    include_unchanged: bool,
+    store_dir: str | None,
+    archive: str | None,
+    color: str,
 ) -> None:
-    """Compare two versions of a policy: OLD and NEW are files (HTML, Markdown or
-    plain text, told apart by extension or content); - reads standard input.
+    """Compare two versions of a policy. OLD and NEW are each a file (HTML, Markdown or
+    plain text, told apart by extension or content), - for standard input,
+    URL@DATE (the newest capture at or before DATE: 2024, 2024-07 or 2024-07-20; from
+    the store, else the archive), URL@latest, or live:URL.
 
     Substantive changes are shown word by word; cosmetic ones (case, punctuation,
     numbering, link targets, date lines, renames) are listed in one line each.
@@ -87,7 +120,9 @@ def compare(
     from policydiff.errors import PolicydiffError
 
     try:
-        result = run_compare(_read(old), _read(new), selector=selector)
+        result = run_compare(
+            _read(old, store_dir, archive), _read(new, store_dir, archive), selector=selector
+        )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":
@@ -106,3 +141,134 @@ def compare(
             color=use_color,
         )
     sys.exit(EXIT_CHANGED if result.summary.substantive else EXIT_SAME)
+
+
+def _date_option(value: str | None, end: bool) -> datetime | None:
+    from policydiff.archive.wayback import parse_timestamp
+    from policydiff.refs import period_end
+
+    if value is None:
+        return None
+    try:
+        return period_end(value) if end else parse_timestamp(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+
+
+@main.command(short_help="List the archived captures of a policy.")
+@click.argument("url")
+@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
+@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def history(
+    url: str,
+    start: str | None,
+    end: str | None,
+    archive: str | None,
+    store_dir: str | None,
+    fmt: str,
+) -> None:
+    """List the captures of URL in a Wayback-compatible archive (HTTP 200 only, repeated
+    content collapsed): time, status, digest, size, whether the content is new, and
+    whether the store already holds it."""
+    from policydiff.errors import PolicydiffError
+
+    store = _store(store_dir)
+    try:
+        captures = _archive(archive).captures(
+            url, start=_date_option(start, False), end=_date_option(end, True)
+        )
+        held = {s.meta.get("digest") for s in store.captures(url)}
+    except PolicydiffError as err:
+        raise _Failure(str(err)) from err
+    if fmt == "json":
+        rows = [
+            {
+                "timestamp": c.timestamp,
+                "captured_at": c.captured_at.isoformat(),
+                "url": c.original,
+                "status": c.status,
+                "mimetype": c.mimetype,
+                "digest": c.digest,
+                "length": c.length,
+                "new_content": c.new_content,
+                "stored": c.digest in held,
+            }
+            for c in captures
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'captured (UTC)':<20} {'status':>6} {'digest':<14} {'size':>9}  content  stored")
+    for c in captures:
+        size = f"{c.length:,}" if c.length is not None else "-"
+        click.echo(
+            f"{c.captured_at:%Y-%m-%d %H:%M:%S}  {c.status or '-':>6} {c.digest[:12]:<14} "
+            f"{size:>9}  {'new' if c.new_content else 'repeat':<7}  {'yes' if c.digest in held else 'no'}"
+        )
+    new = sum(c.new_content for c in captures)
+    click.echo(f"{len(captures)} captures, {new} with new content")
+
+
+@main.command(short_help="Download archived captures of a policy into the store.")
+@click.argument("url")
+@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
+@click.option("--at", "at", metavar="DATE", help="Only the newest capture at or before DATE.")
+@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+def fetch(
+    url: str,
+    start: str | None,
+    end: str | None,
+    at: str | None,
+    archive: str | None,
+    store_dir: str | None,
+) -> None:
+    """Download the captures of URL that the store does not hold yet, one per distinct
+    content, with their provenance. Safe to interrupt and run again: it resumes."""
+    from policydiff.errors import ArchiveError, PolicydiffError
+
+    if at and (start or end):
+        raise click.UsageError("--at cannot be combined with --from/--to")
+    store = _store(store_dir)
+    client = _archive(archive)
+    try:
+        if at:
+            captures = client.captures(url, end=_date_option(at, True))[-1:]
+        else:
+            captures = client.captures(
+                url, start=_date_option(start, False), end=_date_option(end, True)
+            )
+        held = {s.meta.get("digest") for s in store.captures(url)}
+    except PolicydiffError as err:
+        raise _Failure(str(err)) from err
+    missing = [c for c in captures if c.new_content and c.digest not in held]
+    click.echo(f"{len(captures)} captures, {len(missing)} to download into {store.root}", err=True)
+    failed: list[str] = []
+    stored = 0
+    with click.progressbar(
+        missing,
+        label="fetching",
+        file=sys.stderr,
+        item_show_func=lambda c: c.timestamp if c else None,
+    ) as bar:
+        for capture in bar:
+            try:
+                snapshot = client.fetch(capture)
+                store.put(snapshot, http_status=capture.status)
+                stored += 1
+            except ArchiveError as err:
+                failed.append(f"{capture.timestamp}: {err}")
+            except PolicydiffError as err:
+                raise _Failure(
+                    f"{err} (stored {stored} before stopping; run again to resume)"
+                ) from err
+    for line in failed:
+        click.echo(f"skipped {line}", err=True)
+    click.echo(f"stored {stored} new captures in {store.root}")
+    if failed:
+        sys.exit(EXIT_ERROR)

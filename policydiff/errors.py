@@ -11,8 +11,16 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── InputTooLarge          over the size limit
     │   ├── NestingTooDeep         markup nested deeper than the limit
     │   └── SelectorNotFound       the CSS selector matched nothing
-    └── SourceError                a reference (path, URL, store key) cannot be resolved
-        └── SourceNotFound         no such file
+    ├── SourceError                a reference (path, URL, store key) cannot be resolved
+    │   ├── SourceNotFound         no such file
+    │   └── NoCapture              no capture of the URL at or before the date asked
+    ├── NetworkError               the network failed us (after the retries it deserved)
+    │   ├── RateLimited            the server kept answering 429 (``retry_after`` seconds)
+    │   ├── HTTPStatusError        an unexpected HTTP status (``status``)
+    │   ├── BodyTooLarge           the body (decompressed) passed the size limit
+    │   └── RedirectLoop           too many redirects
+    ├── ArchiveError               the archive answered, but not with a usable capture
+    └── StoreError                 the local store cannot be read or written
 
 Each subclass carries the data a caller needs (``InputTooLarge.size``,
 ``SelectorNotFound.selector``) and a message meant for people.
@@ -21,15 +29,23 @@ Each subclass carries the data a caller needs (``InputTooLarge.size``,
 from __future__ import annotations
 
 __all__ = [
+    "ArchiveError",
     "BinaryInput",
+    "BodyTooLarge",
     "EmptyInput",
+    "HTTPStatusError",
     "InputError",
     "InputTooLarge",
     "NestingTooDeep",
+    "NetworkError",
+    "NoCapture",
     "PolicydiffError",
+    "RateLimited",
+    "RedirectLoop",
     "SelectorNotFound",
     "SourceError",
     "SourceNotFound",
+    "StoreError",
     "UndecodableInput",
 ]
 
@@ -90,3 +106,53 @@ class SourceNotFound(SourceError):
     def __init__(self, reference: str) -> None:
         super().__init__(f"no such file: {reference}")
         self.reference = reference
+
+
+class NoCapture(SourceError):
+    def __init__(self, url: str, when: str) -> None:
+        super().__init__(f"no capture of {url} {when}")
+        self.url = url
+        self.when = when
+
+
+class NetworkError(PolicydiffError):
+    """A request failed: connection, timeout, or a body cut short, after retries."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class RateLimited(NetworkError):
+    def __init__(self, url: str, retry_after: float, attempts: int) -> None:
+        super().__init__(
+            url, f"still rate-limited (HTTP 429) after {attempts} pauses; try again later"
+        )
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+
+class HTTPStatusError(NetworkError):
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(url, f"HTTP {status}")
+        self.status = status
+
+
+class BodyTooLarge(NetworkError):
+    def __init__(self, url: str, limit: int) -> None:
+        super().__init__(url, f"response is larger than {limit / 1_000_000:.1f} MB")
+        self.limit = limit
+
+
+class RedirectLoop(NetworkError):
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "too many redirects")
+
+
+class ArchiveError(PolicydiffError):
+    """The archive answered, but not with a usable capture."""
+
+
+class StoreError(PolicydiffError):
+    """The local store cannot be read or written."""

@@ -23,8 +23,8 @@ LAYERS = {
     "cosmetic": 1,
     "engine": 1,
     "report": 1,
-    "sources": 2,
-    "api": 3,
+    "sources": 2, "archive": 2, "store": 2,
+    "api": 3, "refs": 3,
     "cli": 4,
     "__main__": 4,
     "__init__": 4,
@@ -96,6 +96,17 @@ def _isort(name: str) -> tuple[int, str]:
     if name.isupper() and len(name) > 1:
         return (0, name)
     return (1, name) if name[:1].isupper() else (2, name)
+
+
+def test_one_door_to_the_network() -> None:
+    """Only archive/http.py imports requests; only the archive package imports waybackpy."""
+    for path in modules():
+        relative = str(path.relative_to(PACKAGE))
+        tops = {name.split(".")[0] for name in imports(path)}
+        if "requests" in tops or "urllib3" in tops:
+            assert relative == "archive/http.py", relative
+        if "waybackpy" in tops:
+            assert relative.startswith("archive/"), relative
 
 
 def test_every_module_has_a_layer() -> None:

@@ -1,0 +1,259 @@
+"""The local store of captures: plain files are the truth, an SQLite index is derived.
+
+Layout (``snapshots/`` in the repository is a store)::
+
+    <root>/<host>/<path>/<YYYYMMDDhhmmss>.<ext>        the bytes as captured
+    <root>/<host>/<path>/<YYYYMMDDhhmmss>.<ext>.json   provenance (the sidecar)
+    <root>/.index.sqlite                               derived; ``rebuild_index()`` remakes it
+
+A query string becomes ``~<query>`` after the path (``telegram.org/privacy~lang=de``).
+Writes are atomic (temporary file, fsync, rename) and the sidecar is written last, so a
+capture without a sidecar is an interrupted write and is ignored. Content already stored
+under a URL is not stored again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from policydiff import __version__
+from policydiff.errors import StoreError
+from policydiff.models import Snapshot
+from policydiff.sources import SIDECAR_SUFFIX, read_file
+
+__all__ = ["Store", "Stored", "default_root", "url_key"]
+
+_EXTENSIONS = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "md",
+    "text/plain": "txt",
+    "application/pdf": "pdf",
+}
+
+
+def default_root() -> Path:
+    """``$POLICYDIFF_STORE``, else the per-user data directory."""
+    if os.environ.get("POLICYDIFF_STORE"):
+        return Path(os.environ["POLICYDIFF_STORE"])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "policydiff" / "store"
+
+
+def url_key(url: str) -> str:
+    """``telegram.org/privacy`` for ``https://telegram.org/privacy/`` (scheme and www. aside)."""
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = quote(parts.path.strip("/"), safe="/-._~%")
+    key = f"{host}/{path}" if path else host
+    if parts.query:
+        key += "~" + quote(parts.query, safe="=&-._%")
+    if not host or ".." in key.split("/"):
+        raise StoreError(f"not a URL a store can hold: {url!r}")
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One capture in the store."""
+
+    key: str
+    path: Path
+    captured_at: datetime
+    sha256: str
+    meta: dict[str, object]
+
+    def snapshot(self) -> Snapshot:
+        return read_file(self.path)
+
+
+class Store:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    # -- reading -----------------------------------------------------------------
+    def captures(self, url_or_key: str) -> list[Stored]:
+        """The captures of one URL, oldest first."""
+        folder = self.root / self._key(url_or_key)
+        if not folder.is_dir():
+            return []
+        found = []
+        for side in sorted(folder.glob(f"*{SIDECAR_SUFFIX}")):
+            capture = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
+            if capture.suffix == "" or not capture.is_file():
+                continue
+            found.append(self._stored(self._key(url_or_key), capture, side))
+        return sorted(found, key=lambda s: s.captured_at)
+
+    def at(self, url_or_key: str, moment: datetime) -> Stored | None:
+        """The newest capture at or before ``moment``."""
+        candidates = [s for s in self.captures(url_or_key) if s.captured_at <= moment]
+        return candidates[-1] if candidates else None
+
+    def latest(self, url_or_key: str) -> Stored | None:
+        captures = self.captures(url_or_key)
+        return captures[-1] if captures else None
+
+    def has(
+        self,
+        url_or_key: str,
+        *,
+        sha256: str | None = None,
+        digest: str | None = None,
+        captured_at: datetime | None = None,
+    ) -> bool:
+        for stored in self.captures(url_or_key):
+            if sha256 and stored.sha256 == sha256:
+                return True
+            if digest and stored.meta.get("digest") == digest:
+                return True
+            if captured_at and stored.captured_at == captured_at:
+                return True
+        return False
+
+    # -- writing -----------------------------------------------------------------
+    def put(self, snapshot: Snapshot, **provenance: object) -> Stored:
+        """Store a capture (atomically); content already stored for this URL is not
+        stored twice and the existing capture is returned."""
+        if snapshot.url is None or snapshot.captured_at is None:
+            raise StoreError("a capture needs its URL and capture time to be stored")
+        key = url_key(snapshot.url)
+        for stored in self.captures(key):
+            if stored.sha256 == snapshot.sha256:
+                return stored
+        moment = snapshot.captured_at.astimezone(UTC)
+        extension = _EXTENSIONS.get((snapshot.media_type or "").lower(), "html")
+        folder = self.root / key
+        path = folder / f"{moment:%Y%m%d%H%M%S}.{extension}"
+        meta: dict[str, object] = {
+            "url": snapshot.url,
+            "captured_at": moment.isoformat(),
+            "source": snapshot.source,
+            "archive_url": snapshot.archive_url,
+            "digest": snapshot.digest,
+            "sha256": snapshot.sha256,
+            "media_type": snapshot.media_type,
+            "size": len(snapshot.content),
+            "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "policydiff_version": __version__,
+            **provenance,
+        }
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, snapshot.content)
+            side = path.with_name(path.name + SIDECAR_SUFFIX)
+            _write_atomic(side, (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+        except OSError as err:
+            raise StoreError(f"cannot write to the store at {self.root}: {err}") from err
+        stored = self._stored(key, path, side)
+        self._index_one(stored)
+        return stored
+
+    # -- the derived index ---------------------------------------------------------
+    def rebuild_index(self) -> int:
+        """Remake the SQLite index from the files; returns the number of captures."""
+        count = 0
+        with self._db() as db:
+            db.execute("DELETE FROM captures")
+            for side in self.root.rglob(f"*{SIDECAR_SUFFIX}"):
+                capture = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
+                if not capture.is_file() or capture.suffix == "":
+                    continue
+                key = str(capture.parent.relative_to(self.root))
+                stored = self._stored(key, capture, side)
+                _insert(db, stored)
+                count += 1
+        return count
+
+    def keys(self) -> list[str]:
+        """Every URL key in the index."""
+        with self._db() as db:
+            return [row[0] for row in db.execute("SELECT DISTINCT key FROM captures ORDER BY key")]
+
+    def _index_one(self, stored: Stored) -> None:
+        try:
+            with self._db() as db:
+                _insert(db, stored)
+        except sqlite3.Error:
+            pass  # the index is derived: rebuild_index() repairs it
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.root / ".index.sqlite", timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS captures (key TEXT, captured_at TEXT, path TEXT "
+                "PRIMARY KEY, sha256 TEXT, digest TEXT, url TEXT)"
+            )
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # -- helpers ----------------------------------------------------------------
+    @staticmethod
+    def _key(url_or_key: str) -> str:
+        if "://" in url_or_key:
+            return url_key(url_or_key)
+        return url_or_key.strip("/")
+
+    @staticmethod
+    def _stored(key: str, capture: Path, side: Path) -> Stored:
+        try:
+            meta = json.loads(side.read_text("utf-8"))
+            moment = datetime.fromisoformat(str(meta["captured_at"]).replace("Z", "+00:00"))
+        except (OSError, ValueError, KeyError) as err:
+            raise StoreError(f"damaged sidecar {side}: {err}") from err
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return Stored(key, capture, moment, str(meta.get("sha256") or ""), meta)
+
+
+def _insert(db: sqlite3.Connection, stored: Stored) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO captures VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            stored.key,
+            stored.captured_at.isoformat(),
+            str(stored.path),
+            stored.sha256,
+            stored.meta.get("digest"),
+            stored.meta.get("url"),
+        ),
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
