@@ -3,6 +3,7 @@ change(s), 2 usage error, 3 operational error (bad input, unreadable file)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policydiff import __version__
+from policydiff._version import __version__
 
 if TYPE_CHECKING:
     from policydiff.archive.wayback import WaybackArchive
@@ -49,7 +50,9 @@ def _store(path: str | None) -> Store:
     return Store(path or default_root())
 
 
+@functools.cache
 def _archive(base: str | None) -> WaybackArchive:
+    """One archive client (and so one session and one rate limit) per process and base URL."""
     from policydiff.archive.wayback import IA, WaybackArchive
 
     return WaybackArchive(base or os.environ.get("POLICYDIFF_ARCHIVE") or IA)
@@ -91,6 +94,8 @@ def main() -> None:
 @click.option(
     "--all", "include_unchanged", is_flag=True, help="Also list the clauses that did not change."
 )
+@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),

@@ -2,11 +2,13 @@
 
 - a file: ``snapshots/telegram.org/privacy/20240715181441.md``
 - ``URL@DATE``: the newest capture at or before the end of DATE (``2024``, ``2024-07``,
-  ``2024-07-20`` or a 14-digit timestamp), from the store first, else the archive
-- ``URL@latest``: the archive's newest capture (read from the store when already there)
+  ``2024-07-20`` or a 14-digit timestamp)
+- ``URL@latest``: the archive's newest capture
 - ``live:URL``: the page as it is now
 
-Captures fetched from an archive are kept in the store.
+The archive's index says which capture is meant (one CDX request); its content is read
+from the store when the store holds it, else fetched and kept in the store. When the
+archive cannot be reached, the store's newest capture in range is used.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from policydiff.archive.http import Session
 from policydiff.archive.wayback import Capture, WaybackArchive, parse_timestamp
-from policydiff.errors import NoCapture, SourceNotFound
+from policydiff.errors import NetworkError, NoCapture, SourceNotFound
 from policydiff.models import Snapshot
 from policydiff.sources import read_file
 from policydiff.store import Store
@@ -90,20 +92,18 @@ def resolve(
             name=text,
         )
     archive = archive or WaybackArchive(session=session)
-    if reference.kind == "date":
-        assert reference.moment is not None
-        stored = store.at(reference.target, reference.moment)
-        if stored is not None:
-            return stored.snapshot()
-        captures = archive.captures(reference.target, end=reference.moment)
-        if not captures:
-            raise NoCapture(
-                reference.target, f"at or before {reference.moment:%Y-%m-%d %H:%M:%S} UTC"
-            )
-        return _keep(captures[-1], store, archive)
-    captures = archive.captures(reference.target)
+    moment = reference.moment if reference.kind == "date" else None
+    when = f"at or before {moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "in the archive"
+    try:
+        captures = archive.captures(reference.target, end=moment)
+    except NetworkError:
+        # Offline, or the archive is down: the store's newest capture in range will do.
+        stored = store.at(reference.target, moment) if moment else store.latest(reference.target)
+        if stored is None:
+            raise
+        return stored.snapshot()
     if not captures:
-        raise NoCapture(reference.target, "in the archive")
+        raise NoCapture(reference.target, when)
     return _keep(captures[-1], store, archive)
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from policydiff import __version__
+from policydiff._version import __version__
 from policydiff.errors import StoreError
 from policydiff.models import Snapshot
 from policydiff.sources import SIDECAR_SUFFIX, read_file

@@ -5,6 +5,7 @@ Each path is one way a server can fail; ``hits`` counts the requests each path r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import threading
@@ -35,12 +36,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up, as it should have
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)  # unless the client gave up, as it should have
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         path = self.path.split("?")[0]
         hits = self.server.count(path)
         if path == "/ok":
@@ -91,8 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/loop":
             self._send(302, b"", {"Location": "/loop"})
         elif path == "/archived-404":
-            self._send(404, b"<html><body><h1>Not Found</h1></body></html>",
-                       {"Content-Type": "text/html"})
+            self._send(
+                404, b"<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"}
+            )
         else:
             self._send(404)
 

@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "policydiff"
 # Layer of each module (DESIGN.md): 0 model, 1 pure core, 2 edges (I/O), 3 jobs, 4 shell.
 LAYERS = {
     "models": 0,
+    "_version": 0,
     "errors": 0,
     "lang": 1,
     "normalize": 1,
@@ -23,8 +24,11 @@ LAYERS = {
     "cosmetic": 1,
     "engine": 1,
     "report": 1,
-    "sources": 2, "archive": 2, "store": 2,
-    "api": 3, "refs": 3,
+    "sources": 2,
+    "archive": 2,
+    "store": 2,
+    "api": 3,
+    "refs": 3,
     "cli": 4,
     "__main__": 4,
     "__init__": 4,

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from policydiff import __version__
+from policydiff._version import __version__
 from policydiff.errors import (
     BodyTooLarge,
     HTTPStatusError,
@@ -46,7 +46,7 @@ class Limits:
     read_timeout: float = 30.0
     max_bytes: int = 16_000_000
     retries: int = 3  # on 5xx and broken connections
-    backoff: float = 2.0  # seconds; doubles with each retry
+    backoff: float = 1.0  # seconds; doubles with each retry
     pause_on_429: float = 60.0
     retries_on_429: int = 2
     max_redirects: int = 10
@@ -110,8 +110,12 @@ class Session:
         kind: str = "live",
         params: Params = None,
         ok: tuple[int, ...] = (200,),
+        follow: bool = True,
     ) -> Fetched:
-        """GET ``url``; statuses outside ``ok`` (after retries) raise ``HTTPStatusError``."""
+        """GET ``url``; statuses outside ``ok`` (after retries) raise ``HTTPStatusError``.
+
+        With ``follow=False`` a redirect is returned as it is (list its status in ``ok``).
+        """
         failures = 0
         pauses = 0
         while True:
@@ -119,7 +123,7 @@ class Session:
             self.counts["requests"] += 1
             self.counts[f"requests:{kind}"] += 1
             try:
-                fetched = self._once(url, params)
+                fetched = self._once(url, params, follow)
             except _BROKEN as err:
                 failures += 1
                 if failures > self.limits.retries:
@@ -146,9 +150,11 @@ class Session:
             return fetched
 
     # -- internals ---------------------------------------------------------------
-    def _once(self, url: str, params: Params) -> Fetched:
+    def _once(self, url: str, params: Params, follow: bool) -> Fetched:
         timeout = (self.limits.connect_timeout, self.limits.read_timeout)
-        with self._http.get(url, params=params, timeout=timeout, stream=True) as response:
+        with self._http.get(
+            url, params=params, timeout=timeout, stream=True, allow_redirects=follow
+        ) as response:
             declared = response.headers.get("Content-Length")
             plain = "Content-Encoding" not in response.headers
             if plain and declared and declared.isdigit() and int(declared) > self.limits.max_bytes:

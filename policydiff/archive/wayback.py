@@ -18,11 +18,11 @@ import json
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from waybackpy import WaybackMachineCDXServerAPI
 
-from policydiff.archive.http import Fetched, Session
+from policydiff.archive.http import Session
 from policydiff.errors import ArchiveError, HTTPStatusError
 from policydiff.models import Snapshot
 
@@ -215,15 +215,35 @@ class WaybackArchive:
         return f"{self.base_url}/{capture.timestamp}{mode}/{capture.original}"
 
     def fetch(self, capture: Capture) -> Snapshot:
-        """The raw bytes of a capture, as the server first sent them (``id_`` mode)."""
+        """The raw bytes of a capture, as the server first sent them (``id_`` mode).
+
+        Redirects are followed only inside the archive and only to the same page (the
+        Internet Archive redirects to the nearest timestamp); a capture that redirects
+        elsewhere is not a capture of this page, and nothing outside the archive is asked.
+        """
         address = self.replay_url(capture)
-        try:
-            page = self.session.get(address, kind="capture")
-        except HTTPStatusError as err:
-            raise ArchiveError(
-                f"the archive has no usable capture at {address} (HTTP {err.status})"
-            ) from err
-        self._check_same_page(capture, page)
+        for _ in range(5):
+            try:
+                page = self.session.get(
+                    address, kind="capture", ok=(*_REDIRECTS, 200), follow=False
+                )
+            except HTTPStatusError as err:
+                raise ArchiveError(
+                    f"the archive has no usable capture at {address} (HTTP {err.status})"
+                ) from err
+            if page.status == 200:
+                break
+            target = urljoin(address, page.headers.get("location", ""))
+            original = target.split("id_/", 1)[1] if "id_/" in target else target
+            inside = target.startswith(self.base_url + "/")
+            if not inside or _comparable(original) != _comparable(capture.original):
+                raise ArchiveError(
+                    f"the capture of {capture.original} at {capture.timestamp} redirects to "
+                    f"{original}"
+                )
+            address = target
+        else:
+            raise ArchiveError(f"the capture at {address} redirects too many times")
         return Snapshot(
             content=page.content,
             url=capture.original,
@@ -235,17 +255,8 @@ class WaybackArchive:
             name=address,
         )
 
-    def _check_same_page(self, capture: Capture, page: Fetched) -> None:
-        """A redirect to another URL is not a capture of this one."""
-        final = page.url
-        marker = "id_/"
-        if marker in final:
-            original = final.split(marker, 1)[1]
-            if _comparable(original) != _comparable(capture.original):
-                raise ArchiveError(
-                    f"the capture of {capture.original} at {capture.timestamp} redirects to "
-                    f"{original}"
-                )
+
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def _comparable(url: str) -> str:

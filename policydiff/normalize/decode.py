@@ -98,15 +98,14 @@ _MD_HINT = re.compile(
 
 def sniff_format(text: str, hint: str | None = None) -> str:
     """``"html"``, ``"markdown"`` or ``"text"``: the hint (an extension or media type) if it
-    says, else the content."""
+    names HTML or Markdown, else the content."""
     if hint:
         hint = hint.lower().lstrip(".")
         if hint in ("html", "htm", "xhtml", "text/html", "application/xhtml+xml"):
             return "html"
         if hint in ("md", "markdown", "text/markdown", "text/x-markdown"):
             return "markdown"
-        if hint in ("txt", "text", "text/plain"):
-            return "text"
+        # "text/plain" and ".txt" say little: archives serve Markdown that way too.
     head = text[:20000]
     if _HTML_START.match(head) or len(_HTML_TAG.findall(head)) >= 3:
         return "html"
