@@ -26,6 +26,7 @@ def read_document(
     parsed, _ = parse(
         snapshot.content,
         format_hint=hint,
+        charset=snapshot.charset,
         selector=selector,
         base_url=snapshot.url,
         max_bytes=max_bytes,

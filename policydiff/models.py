@@ -42,6 +42,7 @@ class Snapshot:
     archive_url: str | None = None
     digest: str | None = None
     name: str | None = None
+    charset: str | None = None  # as the HTTP header declared it
     sha256: str = field(default="")
 
     def __post_init__(self) -> None:

@@ -90,6 +90,7 @@ def resolve(
             media_type=page.media_type,
             source="live",
             name=text,
+            charset=page.charset,
         )
     archive = archive or WaybackArchive(session=session)
     moment = reference.moment if reference.kind == "date" else None

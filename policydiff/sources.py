@@ -53,6 +53,7 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
         archive_url=_str(meta.get("archive_url")),
         digest=_str(meta.get("digest")),
         name=str(path),
+        charset=_str(meta.get("charset")),
     )
     recorded = meta.get("sha256")
     if recorded and recorded != snapshot.sha256:

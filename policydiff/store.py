@@ -146,6 +146,7 @@ class Store:
             "digest": snapshot.digest,
             "sha256": snapshot.sha256,
             "media_type": snapshot.media_type,
+            "charset": snapshot.charset,
             "size": len(snapshot.content),
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "policydiff_version": __version__,

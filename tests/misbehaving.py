@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import json
 import threading
 import time
 from collections import Counter
@@ -89,6 +90,38 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
         elif path == "/loop":
             self._send(302, b"", {"Location": "/loop"})
+        elif path == "/latin1":
+            self._send(
+                200,
+                "<html><body><p>Nous collectons vos données.</p><p>Deux.</p>"
+                "<p>Trois.</p></body></html>".encode("latin-1"),
+                {"Content-Type": "text/html; charset=ISO-8859-1"},
+            )
+        elif path == "/web/cdx":
+            # A one-capture index, as pywb answers it, for the URL asked.
+            url = (
+                self.path.split("url=", 1)[1]
+                .split("&", 1)[0]
+                .replace("%3A", ":")
+                .replace("%2F", "/")
+            )
+            line = json.dumps(
+                {
+                    "urlkey": "x",
+                    "timestamp": "20240923152623",
+                    "url": url,
+                    "mime": "text/html",
+                    "status": "200",
+                    "digest": "D" * 32,
+                    "length": "100",
+                }
+            )
+            self._send(200, line.encode() + b"\n")
+        elif path.startswith("/web/20240923152623id_/"):
+            # Replay: the capture misbehaves as its original path says.
+            original = path.split("id_/", 1)[1]
+            self.path = "/" + original.split("://", 1)[-1].split("/", 1)[-1]
+            self.do_GET()
         elif path == "/archived-404":
             self._send(
                 404, b"<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"}

@@ -122,3 +122,48 @@ def test_requests_are_spaced_by_the_rate_limit(server: MisbehavingServer) -> Non
         http.get(f"{server.base}/ok", kind="cdx")
     # 20 a minute: one every 3 s. The clock does not move, so each wait is the full gap.
     assert sleep.pauses == [3.0, 6.0, 9.0]
+
+
+def test_the_http_charset_reaches_the_normalizer(server: MisbehavingServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from policydiff.engine import read_document
+    from policydiff.refs import resolve
+    from policydiff.store import Store
+
+    snapshot = resolve(
+        f"live:{server.base}/latin1", store=Store(tmp_path), session=session(Recorder())
+    )
+    assert snapshot.source == "live" and snapshot.charset == "ISO-8859-1"
+    assert read_document(snapshot).clauses[0].text == "Nous collectons vos données."
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/truncated", "the connection broke before the whole body arrived"),
+        ("/gzip-bomb", "response is larger than 16.0 MB"),
+        ("/archived-404", "HTTP 404"),
+        ("/loop", "/loop at 20240923152623 redirects to http://127.0.0.1:"),
+    ],
+)
+def test_fetch_failures_exit_3_and_store_nothing(
+    server: MisbehavingServer, tmp_path, path: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from policydiff.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "fetch",
+            f"http://policy.example{path}",
+            "--archive",
+            f"{server.base}/web",
+            "--store",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert message in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(("Error: ", "skipped "))
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".index")] == []

@@ -253,6 +253,7 @@ class WaybackArchive:
             archive_url=address,
             digest=capture.digest,
             name=address,
+            charset=page.charset,
         )
 
 
