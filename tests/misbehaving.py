@@ -8,13 +8,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import hashlib
 import json
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from conftest import HEADLINE_OLD
+from conftest import HEADLINE_OLD, PRIVACY, history
+
+IA_VERSIONS = history()[26:31]
 
 POLICY = HEADLINE_OLD.read_bytes()
 
@@ -47,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, POLICY)
         elif path == "/429-twice":
             self._send(429, b"slow down") if hits <= 2 else self._send(200, POLICY)
-        elif path == "/429-always":
+        elif path.startswith("/429-always"):
             self._send(429, b"slow down")
         elif path == "/503-twice":
             self._send(503) if hits <= 2 else self._send(200, POLICY)
@@ -122,12 +125,39 @@ class _Handler(BaseHTTPRequestHandler):
             original = path.split("id_/", 1)[1]
             self.path = "/" + original.split("://", 1)[-1].split("/", 1)[-1]
             self.do_GET()
+        elif path == "/ia/cdx/search/cdx":
+            self._ia_cdx()
+        elif path.startswith("/ia/web/") and "id_/" in path:
+            stamp = path.split("/")[3][:14]
+            self._send(200, (PRIVACY / f"{stamp}.md").read_bytes())
         elif path == "/archived-404":
             self._send(
                 404, b"<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"}
             )
         else:
             self._send(404)
+
+    def _ia_cdx(self) -> None:
+        """The Internet Archive's CDX format: space-separated fields in the order ``fl``
+        asks, two rows a page, a blank line and a resume key when more follow."""
+        from urllib.parse import parse_qs, urlsplit
+
+        query = parse_qs(urlsplit(self.path).query)
+        if query.get("fl") != ["urlkey,timestamp,original,mimetype,statuscode,digest,length"]:
+            self._send(400, b"fl missing")
+            return
+        assert query.get("filter") == ["statuscode:200"] and query.get("collapse") == ["digest"]
+        rows = [
+            f"org,telegram)/privacy {p.stem} http://telegram.org/privacy text/plain 200 "
+            f"{hashlib.sha1(p.read_bytes()).hexdigest().upper()[:32]} {p.stat().st_size}"
+            for p in IA_VERSIONS
+        ]
+        start = int(query.get("resumeKey", ["0"])[0])
+        page = rows[start : start + 2]
+        body = "\n".join(page) + "\n"
+        if start + 2 < len(rows):
+            body += f"\n{start + 2}\n"
+        self._send(200, body.encode())
 
 
 class MisbehavingServer(ThreadingHTTPServer):

@@ -167,3 +167,27 @@ def test_fetch_failures_exit_3_and_store_nothing(
     assert message in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(("Error: ", "skipped "))
     assert [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".index")] == []
+
+
+def test_internet_archive_cdx_through_waybackpy_and_our_session(server: MisbehavingServer) -> None:
+    from misbehaving import IA_VERSIONS
+
+    from policydiff.archive.wayback import WaybackArchive
+
+    archive = WaybackArchive(f"{server.base}/ia/web", session(Recorder()), kind="ia")
+    assert archive.cdx_endpoint == f"{server.base}/ia/cdx/search/cdx"
+    captures = archive.captures("telegram.org/privacy")
+    assert [c.timestamp for c in captures] == [p.stem for p in IA_VERSIONS]
+    assert archive.session.counts["requests:cdx"] == 3  # three pages, followed by resume key
+    snapshot = archive.fetch(captures[0])
+    assert snapshot.content == IA_VERSIONS[0].read_bytes()
+
+
+def test_a_cdx_429_is_never_an_empty_list(server: MisbehavingServer) -> None:
+    from policydiff.archive.wayback import WaybackArchive
+
+    sleep = Recorder()
+    archive = WaybackArchive(f"{server.base}/429-always", session(sleep), kind="pywb")
+    with pytest.raises(RateLimited):
+        archive.captures("telegram.org/privacy")
+    assert sleep.pauses.count(60.0) == 2

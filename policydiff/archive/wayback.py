@@ -164,12 +164,24 @@ def _status_wanted(status: str, filters: list[str]) -> bool:
 class WaybackArchive:
     """One Wayback-compatible archive, reached through one ``Session``."""
 
-    def __init__(self, base_url: str = IA, session: Session | None = None) -> None:
+    def __init__(
+        self, base_url: str = IA, session: Session | None = None, *, kind: str | None = None
+    ) -> None:
+        """``kind`` is ``"ia"`` (the Internet Archive's CDX server) or ``"pywb"``; by
+        default, ``ia`` for hosts under archive.org and ``pywb`` for any other."""
         self.base_url = base_url.rstrip("/")
         self.session = session or Session()
-        host = urlsplit(self.base_url).netloc
-        self.is_pywb = not host.endswith("archive.org")
+        host = urlsplit(self.base_url).hostname or ""
+        self.kind = kind or (
+            "ia" if host == "archive.org" or host.endswith(".archive.org") else "pywb"
+        )
+        if self.kind not in ("ia", "pywb"):
+            raise ValueError(f"unknown archive kind {kind!r}: use 'ia' or 'pywb'")
         self.session_agent = self.session.user_agent
+
+    @property
+    def is_pywb(self) -> bool:
+        return self.kind == "pywb"
 
     @property
     def cdx_endpoint(self) -> str:
