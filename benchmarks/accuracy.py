@@ -8,6 +8,10 @@ Prints, over every version pair of the gold file (scoring as ../shared/eval/LABE
 - precision: policydiff's substantive changes that match a gold substantive change;
 - false substantive changes on `technical_only` pairs (re-extractions by the archive);
 and, for scale, the same figures for a plain paragraph-level line diff run here.
+Then, for the substantive changes found, what they mean:
+- verdict accuracy (widened / narrowed / neutral / mixed against the gold verdict);
+- finding label precision, recall and F1 (labels per matched change, as sets);
+- `reworded` gold changes that policydiff wrongly gave a direction.
 """
 
 from __future__ import annotations
@@ -72,16 +76,37 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and false alarms")
     args = parser.parse_args()
     totals = {"ours": [0, 0, 0, 0], "line diff": [0, 0, 0, 0]}
+    verdicts = [0, 0]  # right, judged
+    labels = [0, 0, 0]  # true positives, predicted, gold
+    reworded = [0, 0]  # given a direction, reworded gold changes found
+    confusion: list[str] = []
     technical_false = {"ours": 0, "line diff": 0}
     pairs = [json.loads(line) for line in args.gold.read_text("utf-8").splitlines() if line.strip()]
     for pair in pairs:
         old_path, new_path = args.corpus / pair["old"], args.corpus / pair["new"]
         result = compare(old_path, new_path)
-        ours = [
-            (c.old_text, c.new_text)
-            for c in result.changes
-            if c.substantive and c.kind is not ChangeKind.UNCHANGED
-        ]
+        found = [c for c in result.changes if c.substantive and c.kind is not ChangeKind.UNCHANGED]
+        ours = [(c.old_text, c.new_text) for c in found]
+        for gold in (g for g in pair["changes"] if g["substantive"]):
+            match = next((c for c in found if _matches(gold, c.old_text, c.new_text)), None)
+            if match is None:
+                continue
+            verdicts[1] += 1
+            verdicts[0] += match.verdict == gold["verdict"]
+            predicted = {f.label for f in match.findings}
+            expected = {f["label"] for f in gold["findings"]}
+            labels[0] += len(predicted & expected)
+            labels[1] += len(predicted)
+            labels[2] += len(expected)
+            if expected == {"reworded"}:
+                reworded[1] += 1
+                reworded[0] += match.verdict not in ("neutral", None)
+            if args.verbose and (match.verdict != gold["verdict"] or predicted != expected):
+                confusion.append(
+                    f"   {pair['id'][:28]} {gold.get('new_quote') or gold.get('old_quote')!r:.70}\n"
+                    f"      verdict {match.verdict} (gold {gold['verdict']}); "
+                    f"labels {sorted(predicted)} (gold {sorted(expected)})"
+                )
         baseline = _paragraph_diff(old_path.read_text("utf-8"), new_path.read_text("utf-8"))
         for name, predicted in (("ours", ours), ("line diff", baseline)):
             figures = score(predicted, pair)
@@ -110,6 +135,17 @@ def main() -> int:
         precision = good / predicted if predicted else 1.0
         label = "policydiff" if name == "ours" else name
         print(f"{label:<12}{recall:>8.3f}{precision:>11.3f}{technical_false[name]:>27d}")
+    precision = labels[0] / labels[1] if labels[1] else 1.0
+    recall = labels[0] / labels[2] if labels[2] else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"meaning of the {verdicts[1]} substantive changes found:")
+    print(
+        f"  verdict accuracy {verdicts[0] / max(verdicts[1], 1):.3f} ({verdicts[0]}/{verdicts[1]})"
+    )
+    print(f"  finding labels: precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}")
+    print(f"  reworded changes given a direction: {reworded[0]} of {reworded[1]}")
+    if args.verbose:
+        print("\n".join(confusion))
     return 0
 
 

@@ -76,7 +76,9 @@ def compare_documents(old: Document, new: Document) -> tuple[ClauseChange, ...]:
                 moved=moved,
             )
         )
-    return tuple(changes)
+    from policydiff.semantics import annotate
+
+    return annotate(tuple(changes), new.language)
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

@@ -173,6 +173,9 @@ class ClauseChange:
     reason: str | None = None
     moved: bool = False
     findings: tuple[Finding, ...] = ()
+    category: str | None = None  # the practice category (LABELS.md), when substantive
+    verdict: str | None = None  # widened, narrowed, neutral or mixed, when substantive
+    unchanged: tuple[tuple[str, str], ...] = ()  # (aspect, words) that stayed the same
 
     @property
     def old_text(self) -> str:
@@ -238,6 +241,15 @@ class Comparison:
     def findings(self) -> tuple[Finding, ...]:
         return tuple(f for c in self.changes for f in c.findings)
 
+    @property
+    def verdicts(self) -> dict[str, int]:
+        """How many substantive changes widen, narrow, leave neutral or mix the practices."""
+        count = {"widened": 0, "narrowed": 0, "mixed": 0, "neutral": 0}
+        for change in self.changes:
+            if change.substantive and change.verdict in count:
+                count[change.verdict] += 1
+        return count
+
     def changed(self) -> tuple[ClauseChange, ...]:
         """Every change except unchanged clauses."""
         return tuple(c for c in self.changes if c.kind is not ChangeKind.UNCHANGED)
@@ -254,6 +266,7 @@ class Comparison:
             "old": _source_to_dict(self.old, self.old_document),
             "new": _source_to_dict(self.new, self.new_document),
             "summary": asdict(self.summary),
+            "verdicts": self.verdicts,
             "changes": changes,
         }
 
@@ -306,5 +319,8 @@ def _change_to_dict(change: ClauseChange) -> dict[str, Any]:
         "new": _side_to_dict(change.new),
         "similarity": round(change.similarity, 4),
         "ops": [list(op) for op in change.ops],
+        "category": change.category,
+        "verdict": change.verdict,
         "findings": [asdict(f) for f in change.findings],
+        "unchanged": [{"aspect": a, "words": w} for a, w in change.unchanged],
     }

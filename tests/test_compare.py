@@ -145,7 +145,13 @@ def test_to_dict_follows_the_contract(headline: Comparison) -> None:
     assert change["section"] == "8.3. Law Enforcement Authorities"
     assert change["ops"][0] == ["=", "If Telegram receives a "]
     assert ["-", "court"] in change["ops"] and ["+", "valid"] in change["ops"]
-    assert change["findings"] == []
+    assert change["category"] == "authorities" and change["verdict"] == "widened"
+    assert [f["label"] for f in change["findings"]] == [
+        "condition_broadened",
+        "safeguard_added",
+        "notice_changed",
+    ]
+    assert data["verdicts"] == {"widened": 1, "narrowed": 0, "mixed": 0, "neutral": 0}
     assert set(change["old"]) >= {"id", "number", "section", "text"}
     assert len(headline.to_dict(include_unchanged=True)["changes"]) == 183
     assert PRIVACY.name == "privacy"

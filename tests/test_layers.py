@@ -21,6 +21,7 @@ LAYERS = {
     "roles": 1,
     "align": 1,
     "diff": 1,
+    "semantics": 1,
     "cosmetic": 1,
     "engine": 1,
     "report": 1,

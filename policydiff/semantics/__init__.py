@@ -1,0 +1,151 @@
+"""Semantics: what a substantive change does to a practice, for the user.
+
+Each changed clause is read as a practice frame (``frames``) with the lexicon of its
+language (``<code>.toml`` beside this module); the frames of the old and new clause are
+contrasted (``contrast``) into findings with a direction, and the clause gets a verdict.
+Deterministic and offline: every finding quotes the words it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from policydiff.models import ChangeKind, ClauseChange, Finding
+from policydiff.semantics.contrast import contrast, verdict
+from policydiff.semantics.frames import Frame, read_frame
+from policydiff.semantics.lexicon import Lexicon, lexicon
+
+__all__ = ["annotate", "frame_of", "read_frame"]
+
+_EMPTY = Frame(text="")
+
+
+def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
+    return read_frame(text, lex, context=lead_in)
+
+
+def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseChange, ...]:
+    """The same changes, substantive ones with a category, findings and a verdict."""
+    lex = lexicon(language)
+    generic = {e.name for e in lex.families["data"] if e.generic}
+    result = []
+    for change in changes:
+        if not change.substantive:
+            result.append(change)
+            continue
+        lead_old = change.old[0].lead_in if change.old else None
+        lead_new = change.new[0].lead_in if change.new else None
+        old = frame_of(change.old_text, lead_old, lex) if change.old else _EMPTY
+        new = frame_of(change.new_text, lead_new, lex) if change.new else _EMPTY
+        if change.kind is ChangeKind.ADDED and not new.states_practice:
+            result.append(
+                dataclasses.replace(change, substantive=False, reason="states no practice")
+            )
+            continue
+        category = new.category or old.category or "collection"
+        findings = _findings(change, old, new, category, generic)
+        result.append(
+            dataclasses.replace(
+                change,
+                findings=tuple(findings),
+                category=category,
+                verdict=verdict(findings),
+                unchanged=_unchanged(old, new, generic)
+                if change.kind is ChangeKind.MODIFIED
+                else (),
+            )
+        )
+    return tuple(result)
+
+
+def _findings(
+    change: ClauseChange, old: Frame, new: Frame, category: str, generic: set[str]
+) -> list[Finding]:
+    if change.kind is ChangeKind.REMOVED:
+        direction = "narrowed" if not old.negated else "widened"
+        label = "practice_removed"
+        if old.get("rights") and not [t for t in old.get("data") if t.name not in generic]:
+            return [
+                Finding(
+                    category,
+                    "right_removed",
+                    "widened",
+                    f"user right or choice removed: {old.get('rights')[0].words}",
+                    old.get("rights")[0].words,
+                    None,
+                )
+            ]
+        return [
+            Finding(
+                category,
+                label,
+                direction,
+                f"practice no longer stated: {_short(old.text)}",
+                _short(old.text),
+                None,
+            )
+        ]
+    findings = contrast(old, new, category, generic)
+    if change.kind is ChangeKind.ADDED:
+        # A new clause states its practice; naming its recipients and purposes again adds
+        # nothing unless it shares.
+        if category not in ("sharing", "authorities"):
+            findings = [f for f in findings if f.label not in ("recipient_added",)]
+        if new.get("actions") and (
+            new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
+        ):
+            direction = "narrowed" if new.negated else "widened"
+            findings.insert(
+                0,
+                Finding(
+                    category,
+                    "practice_added",
+                    direction,
+                    f"new practice: {_short(new.text)}",
+                    None,
+                    _short(new.text),
+                ),
+            )
+    if not findings:
+        findings = [
+            Finding(category, "reworded", "neutral", "the wording changed; the practice did not")
+        ]
+    return findings
+
+
+def _unchanged(old: Frame, new: Frame, generic: set[str]) -> tuple[tuple[str, str], ...]:
+    same: list[tuple[str, str]] = []
+    for family, aspect in (("data", "data"), ("recipients", "recipient")):
+        a = {t.name for t in old.get(family) if t.name not in generic}
+        b = {t.name for t in new.get(family) if t.name not in generic}
+        if a and a == b:
+            words = ", ".join(dict.fromkeys(t.words for t in new.get(family) if t.name in b))
+            same.append((aspect, words))
+    modal_old, modal_new = _main_modal(old.text), _main_modal(new.text)
+    if modal_old and modal_old == modal_new:
+        same.append(("modality", modal_old))
+    return tuple(same)
+
+
+_MODAL = re.compile(
+    r"\b(may|might|can|will|shall|must|will not|won't|do not|don't|does not|never)\s+"
+    r"(?:\w+\s+){0,2}?(disclose|share|sell|transfer|collect|use|store|retain|keep|provide|process)\b",
+    re.I,
+)
+
+
+def _main_modal(text: str) -> str | None:
+    """The modal verb of the main sharing or use verb ("may disclose")."""
+    matches = list(_MODAL.finditer(text))
+    if not matches:
+        return None
+    preferred = [
+        m for m in matches if m.group(2).lower() in ("disclose", "share", "sell", "transfer")
+    ]
+    match = (preferred or matches)[0]
+    return f"{match.group(1).lower()} {match.group(2).lower()}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,362 @@
+"""Contrast two frames: what moved in the practice, and in which direction for the user.
+
+Directions follow the label contract (shared/eval/LABELS.md): ``widened`` is less
+protective for the user, ``narrowed`` more protective. A negated practice ("we do not
+share your data with advertisers") turns directions around: adding data to a promise
+not to share it protects more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policydiff.models import Finding
+from policydiff.semantics.frames import Frame, Term
+
+__all__ = ["contrast", "verdict"]
+
+WIDENED, NARROWED, NEUTRAL = "widened", "narrowed", "neutral"
+_ATTACHED = {"safeguard_added", "safeguard_removed", "notice_changed", "reworded", "right_added"}
+# Families compared word by word inside one lexicon entry: "likes, shares" → "likes,
+# bookmarks, shares" adds data although both are usage data.
+_FINE = {"data", "rights"}
+
+
+def _flip(direction: str, negated: bool) -> str:
+    if not negated or direction == NEUTRAL:
+        return direction
+    return NARROWED if direction == WIDENED else WIDENED
+
+
+def _specific(terms: tuple[Term, ...], generic: set[str], fine: bool = False) -> dict[str, Term]:
+    """Terms by name (or by name and words, when ``fine``), leaving out catch-alls ("your
+    data", "third parties") when anything specific is named."""
+    named = {_key(t, fine): t for t in terms}
+    specific = {k: t for k, t in named.items() if t.name not in generic}
+    return specific or named
+
+
+def _key(term: Term, fine: bool) -> str:
+    if not fine:
+        return term.name
+    words = " ".join(term.words.lower().replace("’", "'").split())
+    return f"{term.name}:{words.rstrip('s')}"
+
+
+def _unswapped(added: list[Term], removed: list[Term]) -> tuple[list[Term], list[Term]]:
+    """Drop one-for-one swaps inside one lexicon entry ("retweets" → "reposts"): a new
+    word for the same thing, not a new thing."""
+    added, removed = list(added), list(removed)
+    for term in list(removed):
+        partner = next((t for t in added if t.name == term.name), None)
+        if partner is not None:
+            added.remove(partner)
+            removed.remove(term)
+    return added, removed
+
+
+_PURPOSE_MARK = re.compile(r"\b(?:to|for|in order to|so that|purposes? of)\b", re.I)
+
+
+def _stated_as_purpose(text: str, term: Term) -> bool:
+    """True when the words follow "to", "for", "in order to": a purpose, not a topic."""
+    position = text.find(term.words)
+    return position > 0 and bool(_PURPOSE_MARK.search(text[max(0, position - 50) : position]))
+
+
+def _words(terms: list[Term]) -> str:
+    return ", ".join(dict.fromkeys(t.words for t in terms))
+
+
+def contrast(old: Frame, new: Frame, category: str, generic: set[str]) -> list[Finding]:
+    """Findings for one modified clause (an added clause has an empty old frame)."""
+    findings: list[Finding] = []
+    negated = new.negated if new.states_practice else old.negated
+
+    def add(
+        label: str,
+        direction: str,
+        explanation: str,
+        old_words: str | None = None,
+        new_words: str | None = None,
+    ) -> None:
+        findings.append(Finding(category, label, direction, explanation, old_words, new_words))
+
+    # Polarity: "we do not share" → "we may share".
+    if old.states_practice and new.states_practice and old.negated != new.negated:
+        direction = WIDENED if old.negated else NARROWED
+        add(
+            "polarity_flipped",
+            direction,
+            "the practice went from denied to allowed"
+            if old.negated
+            else "the practice went from allowed to denied",
+        )
+
+    for family, label, noun in (
+        ("data", "data", "data"),
+        ("recipients", "recipient", "recipients"),
+        ("purposes", "purpose", "purposes"),
+    ):
+        fine = family in _FINE and bool(old.text)
+        before = _specific(old.get(family), generic, fine)
+        after = _specific(new.get(family), generic, fine)
+        added = [t for n, t in after.items() if n not in before]
+        removed = [t for n, t in before.items() if n not in after]
+        if fine:
+            added, removed = _unswapped(added, removed)
+        if family == "purposes" and not old.text:
+            added = [t for t in added if t.name != category and _stated_as_purpose(new.text, t)]
+        if (
+            family == "data"
+            and negated
+            and added
+            and any(t.name in generic for t in before.values())
+            and not any(t.name in generic for t in after.values())
+        ):
+            # "We don't use your data" → "We don't use the contents of your chats": the
+            # promise now covers less, so the practice widened.
+            add(
+                "data_added",
+                WIDENED,
+                f"a promise about all data now covers only {_words(added)}",
+                _words(removed) or None,
+                _words(added),
+            )
+            continue
+        if added:
+            add(
+                f"{label}_added",
+                _flip(WIDENED, negated),
+                f"{noun} added: {_words(added)}",
+                None,
+                _words(added),
+            )
+        if removed and old.states_practice:
+            add(
+                f"{label}_removed",
+                _flip(NARROWED, negated),
+                f"{noun} removed: {_words(removed)}",
+                _words(removed),
+                None,
+            )
+
+    if old.text:  # a new clause's conditions are part of the new practice
+        _conditions(old, new, negated, add)
+
+    before = {t.name: t for t in old.get("safeguards")}
+    after = {t.name: t for t in new.get("safeguards")}
+    for name, term in after.items():
+        if name not in before:
+            add("safeguard_added", NARROWED, f"safeguard added: {term.words}", None, term.words)
+    for name, term in before.items():
+        if name not in after and new.states_practice:
+            add("safeguard_removed", WIDENED, f"safeguard removed: {term.words}", term.words, None)
+
+    if old.retention_days and new.retention_days:
+        a = max(t.rank or 0 for t in old.retention_days)
+        b = max(t.rank or 0 for t in new.retention_days)
+        if a != b:
+            was = _words(list(old.retention_days))
+            now = _words(list(new.retention_days))
+            if b > a:
+                add("retention_extended", WIDENED, f"kept longer: {was} → {now}", was, now)
+            else:
+                add("retention_shortened", NARROWED, f"kept shorter: {was} → {now}", was, now)
+
+    before = _specific(old.get("rights"), set(), bool(old.text))
+    after = _specific(new.get("rights"), set(), bool(old.text))
+    for name, term in after.items():
+        if name not in before:
+            add(
+                "right_added",
+                NARROWED,
+                f"user right or choice added: {term.words}",
+                None,
+                term.words,
+            )
+    for name, term in before.items():
+        if name not in after and old.states_practice and new.states_practice:
+            add(
+                "right_removed",
+                WIDENED,
+                f"user right or choice removed: {term.words}",
+                term.words,
+                None,
+            )
+
+    _notices(old, new, add)
+    _modality(old, new, add)
+    if old.text:
+        _new_actions(old, new, negated, add)
+    return findings
+
+
+# Actions whose appearance in a clause is a new practice in itself.
+_ACTION_DIRECTIONS = {
+    "share": WIDENED,
+    "disclose": WIDENED,
+    "sell": WIDENED,
+    "transfer": WIDENED,
+    "train": WIDENED,
+    "delete": NARROWED,
+}
+
+
+_ACTION_KINDS = {
+    "share": "sharing",
+    "disclose": "sharing",
+    "sell": "sharing",
+    "transfer": "sharing",
+}
+
+
+def _new_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
+    before = {_ACTION_KINDS.get(name, name) for name in old.names("actions")}
+    for term in new.get("actions"):
+        direction = _ACTION_DIRECTIONS.get(term.name)
+        kind = _ACTION_KINDS.get(term.name, term.name)
+        if direction and kind not in before:
+            before.add(kind)
+            add(
+                "practice_added",
+                _flip(direction, negated),
+                f"new practice: {term.words}",
+                None,
+                term.words,
+            )
+
+
+def _conditions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
+    ladder_old = [t for t in old.get("conditions") if (t.rank or 0) > 0]
+    ladder_new = [t for t in new.get("conditions") if (t.rank or 0) > 0]
+    if ladder_old and ladder_new:
+        a = max(t.rank or 0 for t in ladder_old)
+        b = max(t.rank or 0 for t in ladder_new)
+        was, now = _words(ladder_old), _words(ladder_new)
+        if b > a:
+            add("condition_broadened", WIDENED, f"trigger broadened: {was} → {now}", was, now)
+        elif b < a:
+            add("condition_narrowed", NARROWED, f"trigger narrowed: {was} → {now}", was, now)
+    gates_old = {t.name: t for t in old.get("conditions") if t.rank == 0}
+    gates_new = {t.name: t for t in new.get("conditions") if t.rank == 0}
+    if old.states_practice:
+        for name, term in gates_old.items():
+            if name not in gates_new:
+                direction = WIDENED if name != "scope" else NARROWED
+                add(
+                    "condition_broadened" if direction == WIDENED else "condition_narrowed",
+                    direction,
+                    f"condition dropped: {term.words}",
+                    term.words,
+                    None,
+                )
+    for name, term in gates_new.items():
+        if name not in gates_old:
+            direction = WIDENED if name == "scope" else NARROWED
+            add(
+                "condition_broadened" if direction == WIDENED else "condition_narrowed",
+                direction,
+                f"condition added: {term.words}",
+                None,
+                term.words,
+            )
+    if old.ages and new.ages:
+        a = max(t.rank or 0 for t in old.ages)
+        b = max(t.rank or 0 for t in new.ages)
+        was, now = _words(list(old.ages)), _words(list(new.ages))
+        if b > a:
+            add(
+                "condition_narrowed",
+                NARROWED,
+                f"protection extended to older users: {was} → {now}",
+                was,
+                now,
+            )
+        elif b < a:
+            add(
+                "condition_broadened",
+                WIDENED,
+                f"protection limited to younger users: {was} → {now}",
+                was,
+                now,
+            )
+    old_process = [t.rank for t in old.get("processes") if t.rank]
+    new_process = [t.rank for t in new.get("processes") if t.rank]
+    if old_process and new_process and min(new_process) != min(old_process):
+        was, now = _words(list(old.get("processes"))), _words(list(new.get("processes")))
+        if min(new_process) > min(old_process):
+            add(
+                "condition_broadened",
+                WIDENED,
+                f"a weaker process suffices: {was} → {now}",
+                was,
+                now,
+            )
+        else:
+            add(
+                "condition_narrowed",
+                NARROWED,
+                f"a stronger process is required: {was} → {now}",
+                was,
+                now,
+            )
+    _ = negated
+
+
+def _notices(old: Frame, new: Frame, add) -> None:  # type: ignore[no-untyped-def]
+    before = [t for t in old.get("notices") if t.rank]
+    after = [t for t in new.get("notices") if t.rank]
+    if before and after:
+        a, b = max(t.rank or 0 for t in before), max(t.rank or 0 for t in after)
+        if a != b:
+            was, now = _words(before), _words(after)
+            direction = NARROWED if b > a else WIDENED
+            add("notice_changed", direction, f"reporting {was} → {now}", was, now)
+    notes_old = {t.name for t in old.get("notices") if t.rank == 0}
+    for term in new.get("notices"):
+        if term.rank == 0 and term.name not in notes_old and old.text:
+            add(
+                "notice_changed", NARROWED, f"users told of changes: {term.words}", None, term.words
+            )
+
+
+def _modality(old: Frame, new: Frame, add) -> None:  # type: ignore[no-untyped-def]
+    a, b = old.get("modality"), new.get("modality")
+    if len(a) != 1 or len(b) != 1 or old.negated or new.negated:
+        return
+    if (
+        a[0].rank is None
+        or b[0].rank is None
+        or a[0].rank == b[0].rank
+        or min(a[0].rank, b[0].rank) == 0
+    ):
+        return
+    stronger = b[0].rank > a[0].rank
+    add(
+        "modality_strengthened" if stronger else "modality_weakened",
+        WIDENED if stronger else NARROWED,
+        f"{a[0].words} → {b[0].words}",
+        a[0].words,
+        b[0].words,
+    )
+
+
+def verdict(findings: list[Finding]) -> str:
+    """The clause's verdict: the direction its practice moved.
+
+    A safeguard, notice or choice attached to a practice that moved does not make it
+    mixed; when findings about the practice itself point both ways, the direction with
+    more findings wins and a tie is ``mixed``.
+    """
+    practice = [f.direction for f in findings if f.label not in _ATTACHED]
+    attached = [f.direction for f in findings if f.label in _ATTACHED]
+    for directions in (practice, attached):
+        widened, narrowed = directions.count(WIDENED), directions.count(NARROWED)
+        if widened > narrowed:
+            return WIDENED
+        if narrowed > widened:
+            return NARROWED
+        if widened:
+            return "mixed"
+    return NEUTRAL

@@ -1,0 +1,172 @@
+"""Practice frames: who does what with which data, for whom, why, when and with what limits.
+
+A frame is read from one clause, sentence by sentence, with the lexicon of its language.
+Each slot keeps the words it came from, so every finding can quote its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from policydiff.semantics.lexicon import Entry, Lexicon
+
+__all__ = ["Frame", "Term", "read_frame"]
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
+    "thirty": 30,
+}
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_DURATION = re.compile(
+    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(day|week|month|year)s?\b", re.I
+)
+_FOREVER = re.compile(
+    r"\b(indefinitely|forever|permanently|as long as (?:your|the) account)\b", re.I
+)
+_AGE = re.compile(r"\b(?:under|below|younger than)\s+(?:the\s+age\s+of\s+)?(\d{1,2})\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One slot filler: the lexicon's name for it and the words of the policy."""
+
+    name: str
+    words: str
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    text: str
+    category: str | None = None
+    negated: bool = False
+    slots: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    retention_days: tuple[Term, ...] = ()  # rank = days; 100 years for "indefinitely"
+    ages: tuple[Term, ...] = ()  # rank = the age in years
+
+    def get(self, family: str) -> tuple[Term, ...]:
+        return self.slots.get(family, ())
+
+    def names(self, family: str) -> set[str]:
+        return {t.name for t in self.get(family)}
+
+    @property
+    def states_practice(self) -> bool:
+        return bool(self.get("actions")) or bool(self.category)
+
+    @property
+    def modality(self) -> Term | None:
+        ranked = [t for t in self.get("modality") if t.rank is not None]
+        return max(ranked, key=lambda t: t.rank or 0) if ranked else None
+
+
+def _matches(text: str, entries: tuple[Entry, ...]) -> list[Term]:
+    """The longest non-overlapping matches of a family's entries, in reading order."""
+    found: list[tuple[int, int, Entry]] = []
+    for entry in entries:
+        for match in entry.pattern.finditer(text):
+            found.append((match.start(), match.end(), entry))
+    found.sort(key=lambda f: (f[0] - f[1], f[0]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, Term]] = []
+    for start, end, entry in found:
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        chosen.append((start, Term(entry.name, text[start:end], entry.rank)))
+    return [term for _, term in sorted(chosen, key=lambda c: c[0])]
+
+
+def _negated(sentence: str, lexicon: Lexicon) -> bool:
+    """True when a negation governs the sentence's first action ("we don't share")."""
+    actions = [m.start() for e in lexicon.families["actions"] for m in e.pattern.finditer(sentence)]
+    if not actions:
+        return False
+    first = min(actions)
+    window = sentence[max(0, first - 60) : first]
+    negation = None
+    for match in lexicon.negations.finditer(window):
+        negation = match
+    if negation is None:
+        return False
+    return not lexicon.negation_breaks.search(window[negation.end() :])
+
+
+def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Frame:
+    """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category."""
+    slots: dict[str, tuple[Term, ...]] = {}
+    for family, entries in lexicon.families.items():
+        slots[family] = tuple(_matches(text, entries))
+    if context and not slots["actions"]:
+        slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
+    negated = _negated(text, lexicon) or bool(
+        context and not slots.get("actions") and _negated(context, lexicon)
+    )
+    durations = [
+        Term(
+            "period",
+            m.group(0),
+            int(_NUMBER_WORDS.get(m.group(1).lower(), 0) or m.group(1))
+            * _UNITS[m.group(2).lower()],
+        )
+        for m in _DURATION.finditer(text)
+        if m.group(1).lower() in _NUMBER_WORDS or m.group(1).isdigit()
+    ]
+    durations += [Term("indefinite", m.group(0), 36500) for m in _FOREVER.finditer(text)]
+    ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in _AGE.finditer(text))
+    slots["conditions"], qualifiers = _heads(text, slots["conditions"])
+    slots["qualifiers"] = qualifiers
+    return Frame(
+        text=text,
+        category=_category(text + " " + (context or ""), lexicon),
+        negated=negated,
+        slots=slots,
+        retention_days=tuple(durations),
+        ages=ages,
+    )
+
+
+_QUALIFIER = re.compile(r"^[^.;]{0,40}?\b(?:that|which|who|where)\b[^.;]{0,20}$", re.I)
+
+
+def _heads(text: str, conditions: tuple[Term, ...]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """Split conditions into heads and the qualifiers that narrow them.
+
+    "criminal activities that violate the Terms of Service" is criminal activity restricted
+    to Terms of Service violations, not a Terms of Service condition.
+    """
+    heads: list[Term] = []
+    qualifiers: list[Term] = []
+    position = 0
+    previous_end: int | None = None
+    for term in conditions:
+        start = text.find(term.words, position)
+        if previous_end is not None and heads and _QUALIFIER.match(text[previous_end:start]):
+            qualifiers.append(term)
+        else:
+            heads.append(term)
+        previous_end = start + len(term.words)
+        position = previous_end
+    return tuple(heads), tuple(qualifiers)
+
+
+def _category(text: str, lexicon: Lexicon) -> str | None:
+    best, best_hits = None, 0
+    for name, pattern in lexicon.categories:
+        hits = len(pattern.findall(text))
+        if hits > best_hits:  # ties go to the category listed first (the stronger one)
+            best, best_hits = name, hits
+    return best

@@ -1,0 +1,105 @@
+"""The practice lexicon of a language, read from ``semantics/<code>.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["FAMILIES", "Entry", "Lexicon", "lexicon"]
+
+# Slot families of a frame, each a table of the lexicon file.
+FAMILIES = (
+    "actions",
+    "modality",
+    "data",
+    "recipients",
+    "purposes",
+    "conditions",
+    "processes",
+    "safeguards",
+    "rights",
+    "notices",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    pattern: re.Pattern[str]
+    rank: int | None = None
+    parent: str | None = None
+    generic: bool = False
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    code: str
+    families: dict[str, tuple[Entry, ...]]
+    negations: re.Pattern[str]
+    negation_breaks: re.Pattern[str]
+    categories: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+def _phrase(words: list[str]) -> re.Pattern[str]:
+    """One pattern for a list of phrases: ``*`` ends a prefix, a lone ``*`` is any word."""
+    parts = []
+    for phrase in sorted(words, key=len, reverse=True):
+        tokens = []
+        for token in phrase.lower().split():
+            if token == "*":
+                tokens.append(r"\w+")
+            elif token.endswith("*"):
+                tokens.append(_escape(token[:-1]) + r"[\w-]*")
+            else:
+                tokens.append(_escape(token))
+        parts.append(r"\s+".join(tokens))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", re.I)
+
+
+def _escape(token: str) -> str:
+    # Keep character classes written in the file ("analy[sz]e") as they are.
+    if "[" in token and "]" in token:
+        return token.replace("'", "['’]")
+    return re.escape(token).replace("'", "['’]")
+
+
+@cache
+def lexicon(code: str = "en") -> Lexicon:
+    """The lexicon for a language; languages without one use English's."""
+    folder = resources.files(__package__)
+    if not folder.joinpath(f"{code}.toml").is_file():
+        code = "en"
+    raw = tomllib.loads(folder.joinpath(f"{code}.toml").read_text("utf-8"))
+    families: dict[str, tuple[Entry, ...]] = {}
+    for family in FAMILIES:
+        entries = []
+        for name, spec in raw.get(family, {}).items():
+            entries.append(
+                Entry(
+                    name=name,
+                    pattern=_phrase(list(spec["words"])),
+                    rank=spec.get("rank"),
+                    parent=spec.get("parent"),
+                    generic=bool(spec.get("generic", False)),
+                    category=spec.get("category"),
+                )
+            )
+        families[family] = tuple(entries)
+    negations = raw.get("negations", {})
+    categories = tuple(
+        (name, _phrase(list(words))) for name, words in raw.get("categories", {}).items()
+    )
+    return Lexicon(
+        code=code,
+        families=families,
+        negations=_phrase(list(negations.get("words", ["not"]))),
+        negation_breaks=_phrase(list(negations.get("breaks", ["unless"]))),
+        categories=categories,
+    )
