@@ -277,3 +277,33 @@ def fetch(
     click.echo(f"stored {stored} new captures in {store.root}")
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+@main.command(short_help="Show the practice frames policydiff reads in a policy.")
+@click.argument("source", metavar="FILE")
+@click.option("--section", metavar="NUMBER", help="Only this section (and its subsections): 8.3.")
+@click.option(
+    "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
+)
+@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+def explain(
+    source: str,
+    section: str | None,
+    selector: str | None,
+    store_dir: str | None,
+    archive: str | None,
+) -> None:
+    """Print, for each clause of FILE (or URL@DATE, live:URL), the frame policydiff reads:
+    category, negation, modality, data, recipients, purposes, conditions, safeguards,
+    retention, rights. Use it to see why a finding fired, or which words the lexicon lacks."""
+    from policydiff.engine import read_document
+    from policydiff.errors import PolicydiffError
+    from policydiff.report.explain import render_explain
+
+    try:
+        document = read_document(_read(source, store_dir, archive), selector=selector)
+        text = render_explain(document, section)
+    except PolicydiffError as err:
+        raise _Failure(str(err)) from err
+    click.echo(text, nl=False)

@@ -40,13 +40,19 @@ def compare_snapshots(
     *,
     selector: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    semantics: bool = True,
 ) -> Comparison:
     old_doc = read_document(old, selector=selector, max_bytes=max_bytes)
     new_doc = read_document(new, selector=selector, max_bytes=max_bytes)
-    return Comparison(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
+    changes = compare_documents(old_doc, new_doc, semantics=semantics)
+    return Comparison(old, new, old_doc, new_doc, changes)
 
 
-def compare_documents(old: Document, new: Document) -> tuple[ClauseChange, ...]:
+def compare_documents(
+    old: Document, new: Document, *, semantics: bool = True
+) -> tuple[ClauseChange, ...]:
+    """Every clause of both documents, aligned and classified; with ``semantics``, the
+    substantive changes also carry findings and a verdict."""
     old_clauses, new_clauses = old.clauses, new.clauses
     lang = languages.language(new.language)
     drafts: list[tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]] = []
@@ -76,6 +82,8 @@ def compare_documents(old: Document, new: Document) -> tuple[ClauseChange, ...]:
                 moved=moved,
             )
         )
+    if not semantics:
+        return tuple(changes)
     from policydiff.semantics import annotate
 
     return annotate(tuple(changes), new.language)

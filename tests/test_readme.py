@@ -63,3 +63,13 @@ def test_the_library_example_runs() -> None:
     )
     assert "§ 8.3. Law Enforcement Authorities (modified)" in proc.stdout
     assert "removed:  terror suspect" in proc.stdout
+
+
+def test_the_sample_output_in_the_readme_is_what_the_command_prints() -> None:
+    text = (ROOT / "README.md").read_text("utf-8")
+    start = text.index("```\npolicydiff: snapshots/") + 4
+    sample = text[start : text.index("```", start)]
+    old, new = re.search(r"policydiff: (\S+) → (\S+)", sample).groups()  # type: ignore[union-attr]
+    result = CliRunner().invoke(main, ["compare", old, new], prog_name="policydiff")
+    assert result.exit_code == 1
+    assert result.stdout == sample

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+from policydiff.semantics import describe
 
 __all__ = ["render_text"]
 
@@ -66,6 +67,9 @@ def _lines(
         f"{summary.removed} removed · {summary.modified} modified · {summary.moved} moved · "
         f"{summary.unchanged} unchanged"
     )
+    verdicts = comparison.verdicts
+    if summary.substantive:
+        yield _verdict_line(verdicts, comparison.new_document.title)
     substantive = [c for c in comparison.changes if c.substantive]
     other = [
         c for c in comparison.changes if not c.substantive and c.kind is not ChangeKind.UNCHANGED
@@ -91,6 +95,25 @@ def _lines(
     if not substantive:
         yield ""
         yield "No substantive change."
+
+
+def _verdict_line(verdicts: dict[str, int], title: str) -> str:
+    """ "1 change widens what the policy allows, 0 narrow it, …" """
+    parts = []
+    for key, one, many in (
+        ("widened", "widens what the policy allows", "widen what the policy allows"),
+        ("narrowed", "narrows it", "narrow it"),
+        ("mixed", "moves both ways", "move both ways"),
+        (
+            "neutral",
+            "rewords without changing the practice",
+            "reword without changing the practice",
+        ),
+    ):
+        count = verdicts.get(key, 0)
+        if count:
+            parts.append(f"{count} change{'' if count == 1 else 's'} {one if count == 1 else many}")
+    return "Meaning: " + "; ".join(parts) if parts else "Meaning: none found"
 
 
 def _describe(snapshot: Snapshot, title: str) -> str:
@@ -130,8 +153,19 @@ def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
     else:
         body = change.new_text
     yield from _wrap(body, width)
+    summary = describe(change)
+    if summary:
+        for line in textwrap.wrap(f"⇒ {summary}", width - 2, subsequent_indent="  "):
+            yield paint.bold(f"  {line}")
     for finding in change.findings:
-        yield f"  → {finding.category}: {finding.label} ({finding.direction}): {finding.explanation}"
+        text = f"· {finding.label} ({finding.direction}): {finding.explanation}"
+        yield from (
+            f"    {line}" for line in textwrap.wrap(text, width - 4, subsequent_indent="  ")
+        )
+    if change.unchanged:
+        same = "; ".join(f"{aspect}: {words}" for aspect, words in change.unchanged)
+        for line in textwrap.wrap(f"· unchanged: {same}", width - 4, subsequent_indent="  "):
+            yield paint.dim(f"    {line}")
 
 
 def _wrap(text: str, width: int) -> Iterator[str]:

@@ -14,9 +14,37 @@ import re
 from policydiff.models import ChangeKind, ClauseChange, Finding
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
-from policydiff.semantics.lexicon import Lexicon, lexicon
+from policydiff.semantics.lexicon import Lexicon, has_lexicon, lexicon
 
-__all__ = ["annotate", "frame_of", "read_frame"]
+__all__ = ["CATEGORY_NAMES", "annotate", "describe", "frame_of", "read_frame"]
+
+# How a category reads in a sentence ("disclosure to authorities widened").
+CATEGORY_NAMES = {
+    "authorities": "disclosure to authorities",
+    "sharing": "sharing with others",
+    "collection": "collection and use",
+    "retention": "retention",
+    "rights": "your rights",
+    "security": "security",
+    "children": "children's data",
+    "transfer": "international transfers",
+    "ads": "advertising",
+    "ai": "AI training",
+    "policy_change": "notice of changes",
+    "contact": "contact details",
+}
+
+
+def describe(change: ClauseChange) -> str | None:
+    """One line for people: "disclosure to authorities widened: trigger broadened from …"."""
+    if not change.verdict or not change.category:
+        return None
+    name = CATEGORY_NAMES.get(change.category, change.category)
+    lead = next((f for f in change.findings if f.direction == change.verdict), None)
+    if change.verdict == "neutral":
+        return f"{name}: reworded, the practice is the same"
+    return f"{name} {change.verdict}" + (f": {lead.explanation}" if lead else "")
+
 
 _EMPTY = Frame(text="")
 
@@ -26,7 +54,12 @@ def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
 
 
 def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseChange, ...]:
-    """The same changes, substantive ones with a category, findings and a verdict."""
+    """The same changes, substantive ones with a category, findings and a verdict.
+
+    Only for languages with a lexicon file; the others keep their changes as they are.
+    """
+    if not has_lexicon(language):
+        return changes
     lex = lexicon(language)
     generic = {e.name for e in lex.families["data"] if e.generic}
     result = []
@@ -145,6 +178,14 @@ def _main_modal(text: str) -> str | None:
     ]
     match = (preferred or matches)[0]
     return f"{match.group(1).lower()} {match.group(2).lower()}"
+
+
+def _gist(frame: Frame) -> str:
+    """ "do not use — contents of your chats" from a frame: its verbs and its data."""
+    verbs = ", ".join(dict.fromkeys(t.words.lower() for t in frame.get("actions")[:2]))
+    data = ", ".join(dict.fromkeys(t.words for t in frame.get("data")[:3]))
+    gist = ("not " if frame.negated else "") + (verbs or "states")
+    return f"{gist} — {data}" if data else gist
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -234,10 +234,24 @@ def _conditions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ig
         a = max(t.rank or 0 for t in ladder_old)
         b = max(t.rank or 0 for t in ladder_new)
         was, now = _words(ladder_old), _words(ladder_new)
+        rung_old = _rung(max(ladder_old, key=lambda t: t.rank or 0), old)
+        rung_new = _rung(max(ladder_new, key=lambda t: t.rank or 0), new)
         if b > a:
-            add("condition_broadened", WIDENED, f"trigger broadened: {was} → {now}", was, now)
+            add(
+                "condition_broadened",
+                WIDENED,
+                f"trigger broadened from {rung_old} to {rung_new}",
+                was,
+                now,
+            )
         elif b < a:
-            add("condition_narrowed", NARROWED, f"trigger narrowed: {was} → {now}", was, now)
+            add(
+                "condition_narrowed",
+                NARROWED,
+                f"trigger narrowed from {rung_old} to {rung_new}",
+                was,
+                now,
+            )
     gates_old = {t.name: t for t in old.get("conditions") if t.rank == 0}
     gates_new = {t.name: t for t in new.get("conditions") if t.rank == 0}
     if old.states_practice:
@@ -302,6 +316,25 @@ def _conditions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ig
                 now,
             )
     _ = negated
+
+
+_RUNGS = {
+    "terrorism": "terrorism",
+    "serious_crime": "serious crime",
+    "criminal_activity": "criminal activity",
+    "tos_violation": "violations of the terms",
+    "legal_request": "any legal request",
+    "discretion": "the company's discretion",
+}
+
+
+def _rung(term: Term, frame: Frame) -> str:
+    """ "criminal activity (restricted to: violate the Telegram Terms of Service)" """
+    name = _RUNGS.get(term.name, term.name.replace("_", " "))
+    qualifiers = frame.get("qualifiers")
+    if qualifiers:
+        return f"{name} (restricted to: {_words(list(qualifiers))})"
+    return name
 
 
 def _notices(old: Frame, new: Frame, add) -> None:  # type: ignore[no-untyped-def]

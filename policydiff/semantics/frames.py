@@ -164,9 +164,19 @@ def _heads(text: str, conditions: tuple[Term, ...]) -> tuple[tuple[Term, ...], t
 
 
 def _category(text: str, lexicon: Lexicon) -> str | None:
-    best, best_hits = None, 0
-    for name, pattern in lexicon.categories:
-        hits = len(pattern.findall(text))
-        if hits > best_hits:  # ties go to the category listed first (the stronger one)
-            best, best_hits = name, hits
-    return best
+    """The category with the most cue words; a tie goes to the category of the first
+    verb ("may be shared … or advertising" is sharing), else to the one listed first."""
+    hits = {name: len(pattern.findall(text)) for name, pattern in lexicon.categories}
+    most = max(hits.values(), default=0)
+    if not most:
+        return None
+    tied = [name for name, count in hits.items() if count == most]
+    if len(tied) > 1:
+        first: tuple[int, str | None] = (len(text), None)
+        for entry in lexicon.families["actions"]:
+            match = entry.pattern.search(text)
+            if match and match.start() < first[0]:
+                first = (match.start(), entry.category)
+        if first[1] in tied:
+            return first[1]
+    return tied[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["FAMILIES", "Entry", "Lexicon", "lexicon"]
+__all__ = ["FAMILIES", "Entry", "Lexicon", "has_lexicon", "lexicon"]
 
 # Slot families of a frame, each a table of the lexicon file.
 FAMILIES = (
@@ -59,7 +59,7 @@ def _phrase(words: list[str]) -> re.Pattern[str]:
                 tokens.append(_escape(token[:-1]) + r"[\w-]*")
             else:
                 tokens.append(_escape(token))
-        parts.append(r"\s+".join(tokens))
+        parts.append(r"[\s-]+".join(tokens))
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", re.I)
 
 
@@ -68,6 +68,11 @@ def _escape(token: str) -> str:
     if "[" in token and "]" in token:
         return token.replace("'", "['’]")
     return re.escape(token).replace("'", "['’]")
+
+
+def has_lexicon(code: str) -> bool:
+    """True when the language has its own lexicon file (findings are read only then)."""
+    return resources.files(__package__).joinpath(f"{code}.toml").is_file()
 
 
 @cache

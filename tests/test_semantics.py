@@ -1,0 +1,243 @@
+"""What a change means: findings per label on real clause pairs, negation, verdicts.
+
+Clause pairs come from the bundled Telegram history (snapshots/telegram.org/privacy/, file
+named in each test) or are quoted from the project's corpus of real policies (Open Terms
+Archive, ODC-By 1.0, "Open Terms Archive contributors"; the file is named beside each quote).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PRIVACY
+
+import policydiff
+from policydiff.models import ChangeKind, ClauseChange, Comparison
+
+
+def pair(old: str, new: str) -> ClauseChange:
+    """The one substantive change between two one-clause texts."""
+    (change,) = policydiff.compare(old + "\n", new + "\n").substantive_changes
+    return change
+
+
+def labels(change: ClauseChange) -> list[tuple[str, str]]:
+    return [(f.label, f.direction) for f in change.findings]
+
+
+def history(old: str, new: str) -> Comparison:
+    return policydiff.compare(PRIVACY / f"{old}.md", PRIVACY / f"{new}.md")
+
+
+def test_headline_findings_are_exactly_those_of_the_contract(headline: Comparison) -> None:
+    (change,) = headline.substantive_changes
+    assert change.category == "authorities" and change.verdict == "widened"
+    assert labels(change) == [
+        ("condition_broadened", "widened"),
+        ("safeguard_added", "narrowed"),
+        ("notice_changed", "narrowed"),
+    ]
+    broadened = change.findings[0]
+    assert broadened.old_words == "terror" and broadened.new_words == "criminal activities"
+    assert "from terrorism to criminal activity" in broadened.explanation
+    assert "violate the Telegram Terms of Service" in broadened.explanation  # the qualifier
+    assert change.findings[1].new_words == "legal analysis"
+    assert (change.findings[2].old_words, change.findings[2].new_words) == (
+        "semiannual",
+        "quarterly",
+    )
+    aspects = dict(change.unchanged)
+    assert aspects["data"] == "IP address, phone number"
+    assert "authorities" in aspects["recipient"]
+    assert aspects["modality"] == "may disclose"
+
+
+def test_the_headline_read_backwards_narrows() -> None:
+    (change,) = history("20240923152623", "20240715181441").substantive_changes
+    assert change.verdict == "narrowed"
+    assert ("condition_narrowed", "narrowed") in labels(change)
+    assert ("safeguard_removed", "widened") in labels(change)
+    assert ("notice_changed", "widened") in labels(change)
+
+
+def test_retention_extended_6_to_18_months() -> None:
+    (change,) = history("20240927181257", "20241002181323").substantive_changes
+    assert change.category == "retention" and change.verdict == "widened"
+    assert labels(change) == [("retention_extended", "widened")]
+    assert (
+        change.findings[0].old_words == "6 months" and change.findings[0].new_words == "18 months"
+    )
+
+
+def test_recipient_added_microsoft_as_translation_provider() -> None:
+    changes = history("20250603061443", "20250709181618").substantive_changes
+    change = next(c for c in changes if "Microsoft" in c.new_text)
+    assert change.verdict == "widened"
+    assert ("recipient_added", "widened") in labels(change)
+    assert change.category == "sharing"
+    assert "Microsoft" in (change.findings[0].new_words or "")
+
+
+def test_age_estimation_adds_a_practice_with_safeguards() -> None:
+    changes = history("20250709181618", "20250724181903").substantive_changes
+    scan = next(c for c in changes if "facial scan" in c.new_text)
+    assert scan.kind is ChangeKind.ADDED and scan.verdict == "widened"
+    assert ("data_added", "widened") in labels(scan)
+    assert ("safeguard_added", "narrowed") in labels(scan)
+    assert any(f.new_words and "entirely on your device" in f.new_words for f in scan.findings)
+    store = next(c for c in changes if "store the age estimation result" in c.new_text)
+    assert ("practice_added", "widened") in labels(store)
+    assert ("purpose_added", "widened") in labels(store)
+
+
+def test_a_promise_about_all_data_narrowed_to_chats_widens_the_practice() -> None:
+    changes = history("20251210125100", "20260822005822").substantive_changes
+    change = next(c for c in changes if c.new_text.startswith("We don't use the contents"))
+    assert change.old_text == "We don't use your data to show you ads."
+    assert labels(change) == [("data_added", "widened")]
+
+
+# Quoted from ../shared/corpus/history/spotify/privacy-policy/2024-07-26T181425Z.md → 2024-08-15T181422Z.md
+SPOTIFY_OLD = (
+    "With respect to Spotify Service users under the age of 16, we do not disclose personal "
+    "data to advertising partners for the purpose of serving them targeted advertising."
+)
+SPOTIFY_NEW = SPOTIFY_OLD.replace("age of 16", "age of 18")
+
+
+def test_condition_narrowed_protection_extended_to_older_minors() -> None:
+    change = pair(SPOTIFY_OLD, SPOTIFY_NEW)
+    assert labels(change) == [("condition_narrowed", "narrowed")]
+    assert change.verdict == "narrowed"
+
+
+# Quoted from ../shared/corpus/history/zoom/privacy-policy/2024-03-01T064740Z.md → 2024-07-19T181937Z.md
+ZOOM_OLD = (
+    "Intelligent Features: If enabled by the account owner, Zoom provides intelligent features "
+    "and products to its customers, such as Zoom AI Companion."
+)
+ZOOM_NEW = (
+    "Intelligent Features: Zoom provides intelligent features and products to its customers, "
+    "such as Zoom AI Companion."
+)
+
+
+def test_condition_broadened_when_an_opt_in_gate_is_dropped() -> None:
+    change = pair(ZOOM_OLD, ZOOM_NEW)
+    assert ("condition_broadened", "widened") in labels(change)
+    assert change.findings[0].old_words == "If enabled"
+    assert change.verdict == "widened"
+
+
+# Quoted from ../shared/corpus/curated/twitter_privacy_2023-05-18.md → twitter_privacy_2023-09-29.md
+TWITTER_OLD = "We use the information we collect to provide and operate X products and services."
+TWITTER_NEW = (
+    "We may use the information we collect and publicly available information to help train "
+    "our machine learning or artificial intelligence models for the purposes outlined in "
+    "this policy."
+)
+
+
+def test_purpose_added_ai_training() -> None:
+    change = pair(TWITTER_OLD, TWITTER_NEW)
+    assert ("purpose_added", "widened") in labels(change)
+    assert ("data_added", "widened") in labels(change)
+    assert change.verdict == "widened"
+
+
+# Quoted from ../shared/corpus/history/reddit/privacy-policy/2025-09-23T074117Z.md → 2026-01-15T004652Z.md
+REDDIT_OLD = (
+    "For example, you may manage the use and collection of certain information by Google "
+    "Analytics via the Google Analytics Opt-out Browser Add-on. You can opt out of the "
+    "Audience Measurement services provided by Nielsen and Quantcast."
+)
+REDDIT_NEW = REDDIT_OLD + (
+    " If you have an account with us and you visit our site with an opt-out "
+    "preference signal (such as Global Privacy Control) enabled, we will treat "
+    "that as an opt-out request."
+)
+
+
+def test_right_added_opt_out_preference_signal() -> None:
+    change = pair(REDDIT_OLD, REDDIT_NEW)
+    assert ("right_added", "narrowed") in labels(change)
+    assert change.verdict == "narrowed"
+
+
+NO_ADS = "We don't use your data to show you ads."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "direction"),
+    [
+        (NO_ADS, "We may use your data to show you ads.", "widened"),
+        ("We may use your data to show you ads.", NO_ADS, "narrowed"),
+        (
+            "We do not share your phone number with advertisers.",
+            "We may share your phone number with advertisers.",
+            "widened",
+        ),
+        ("We never sell your personal data.", "We may sell your personal data.", "widened"),
+    ],
+)
+def test_negation_flips(old: str, new: str, direction: str) -> None:
+    change = pair(old, new)
+    assert labels(change)[0] == ("polarity_flipped", direction)
+    assert change.verdict == direction
+
+
+def test_modality_strengthened() -> None:
+    change = pair(
+        "We may share your phone number with advertisers.",
+        "We will share your phone number with advertisers.",
+    )
+    assert labels(change) == [("modality_strengthened", "widened")]
+
+
+def test_data_added_to_a_negative_promise_protects_more() -> None:
+    change = pair(
+        "We do not disclose your phone number to advertisers.",
+        "We do not disclose your phone number or your email address to advertisers.",
+    )
+    assert labels(change) == [("data_added", "narrowed")]
+
+
+def test_rewording_is_neutral() -> None:
+    # Quoted from ../shared/corpus/history/zoom/privacy-policy/2024-07-19T181937Z.md → 2024-08-05T181953Z.md
+    change = pair(
+        "We will retain this data until and unless you choose to disable these features.",
+        "Zoom will retain this data for this purpose until and unless you choose to "
+        "disable these features.",
+    )
+    assert labels(change) == [("reworded", "neutral")]
+    assert change.verdict == "neutral"
+
+
+def test_an_added_clause_that_states_no_practice_is_not_substantive() -> None:
+    result = policydiff.compare(
+        NO_ADS + "\n",
+        NO_ADS + "\n\nIs this policy viewable in other languages? Yes, but only in English.\n",
+    )
+    (change,) = result.changed()
+    assert change.kind is ChangeKind.ADDED
+    assert (change.substantive, change.reason) == (False, "states no practice")
+
+
+def test_explain_shows_the_frame() -> None:
+    from click.testing import CliRunner
+
+    from policydiff.cli import main
+
+    result = CliRunner().invoke(
+        main, ["explain", str(PRIVACY / "20240923152623.md"), "--section", "8.3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "§ 8.3. Law Enforcement Authorities" in result.stdout
+    assert "conditions: criminal_activity: 'criminal activities'" in result.stdout
+    assert "qualifiers: tos_violation: 'violate the Telegram Terms of Service'" in result.stdout
+    missing = CliRunner().invoke(
+        main, ["explain", str(PRIVACY / "20240923152623.md"), "--section", "99"]
+    )
+    assert (missing.exit_code, missing.stderr) == (
+        3,
+        "Error: no section '99' with practice clauses in this policy\n",
+    )
