@@ -10,7 +10,9 @@ Prints:
 3. a synthetic 2,000-clause document built from real clauses of ../shared/corpus, with 5 %
    of its clauses edited, moved or removed (aim: <= 1 s), and its ratio to difflib's
    SequenceMatcher over the same clause lists (a line diff that knows nothing of moves);
-4. `policydiff --help` start-up, and its ratio to a bare `python -c pass` (aim: <= 0.3 s).
+4. `policydiff --help` start-up, and its ratio to a bare `python -c pass` (aim: <= 0.3 s);
+5. the timeline of the 176-version Telegram terms of service in ../shared/corpus (aim: < 10 s
+   on one core), and its ratio to reading (normalizing) the versions alone.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from policydiff.engine import compare_documents, compare_snapshots, read_documen
 from policydiff.models import Clause, ClauseKind, Document, Section  # noqa: E402
 from policydiff.normalize.text import fold  # noqa: E402
 from policydiff.segment import clause_id  # noqa: E402
+from policydiff.semantics import frame_of  # noqa: E402
 from policydiff.sentences import split_sentences  # noqa: E402
 from policydiff.sources import read_file  # noqa: E402
 
@@ -49,6 +52,7 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     for _ in range(repeat):
         split_sentences.cache_clear()
         fold.cache_clear()
+        frame_of.cache_clear()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -159,6 +163,33 @@ def startup(repeat: int) -> None:
     )
 
 
+def terms_timeline() -> None:
+    from policydiff.chronicle import build_timeline
+
+    folder = CORPUS / "history" / "telegram" / "terms-of-service"
+    if not folder.is_dir():
+        print(f"timeline: skipped ({folder} not found)")
+        return
+    snapshots = [read_file(p) for p in sorted(folder.glob("*.md"))]
+    split_sentences.cache_clear()
+    fold.cache_clear()
+    frame_of.cache_clear()
+    start = time.perf_counter()
+    timeline = build_timeline(snapshots, name="telegram terms of service")
+    total = time.perf_counter() - start
+    split_sentences.cache_clear()
+    fold.cache_clear()
+    start = time.perf_counter()
+    for snapshot in snapshots:
+        read_document(snapshot)
+    reading = time.perf_counter() - start
+    print(
+        f"timeline of the Telegram terms of service: {len(snapshots)} versions "
+        f"({len(timeline.versions)} distinct) in {total:.2f} s (aim < 10 s); reading them alone "
+        f"{reading:.2f} s -> {total / reading:.1f}x"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -167,6 +198,7 @@ def main() -> int:
     history(args.repeat)
     synthetic(args.repeat)
     startup(args.repeat)
+    terms_timeline()
     return 0
 
 

@@ -218,16 +218,19 @@ def _order(pairs: list[Pair], n_old: int, n_new: int) -> list[Pair]:
         if (pair.old and not pair.new) or (pair.new and not pair.old):
             result.append(pair)
 
+    # For each old clause, the new position of the nearest kept clause before it.
+    anchors: list[float] = []
+    last = -1.0
+    for i in range(n_old):
+        anchors.append(last)
+        if i in new_position_of_old:
+            last = new_position_of_old[i]
+
     def position(pair: Pair) -> tuple[float, int]:
         if pair.new:
             return (pair.new[0], 0)
         i = pair.old[0]
-        anchor = -1.0
-        for k in range(i - 1, -1, -1):
-            if k in new_position_of_old:
-                anchor = new_position_of_old[k]
-                break
-        return (anchor + 0.5, i)
+        return (anchors[i] + 0.5, i)
 
     result.sort(key=position)
     return result

@@ -81,10 +81,11 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "html", "markdown"]),
     default="text",
     show_default=True,
-    help="Output for people (text) or programs (json).",
+    help="text for a terminal, json for programs, html for a self-contained redline page, "
+    "markdown for issues and mailing lists.",
 )
 @click.option(
     "--selector",
@@ -136,6 +137,14 @@ def compare(
                 result.to_dict(include_unchanged=include_unchanged), ensure_ascii=False, indent=2
             )
         )
+    elif fmt == "html":
+        from policydiff.report.html import render_html
+
+        click.echo(render_html(result), nl=False)
+    elif fmt == "markdown":
+        from policydiff.report.markdown import render_markdown
+
+        click.echo(render_markdown(result), nl=False)
     else:
         from policydiff.report.text import render_text
 
@@ -307,3 +316,68 @@ def explain(
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     click.echo(text, nl=False)
+
+
+@main.command(short_help="Follow a policy and each of its clauses through every version.")
+@click.argument("source")
+@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text: a table per version; json: the data; html: a chart and every redline.",
+)
+@click.option(
+    "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
+)
+@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+def timeline(
+    source: str,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    selector: str | None,
+    store_dir: str | None,
+    archive: str | None,
+) -> None:
+    """The life of a policy. SOURCE is a folder of versions (snapshots/telegram.org/privacy),
+    a store reference (telegram.org/privacy), or a URL with --from/--to (its archived captures
+    are fetched into the store first). Consecutive versions are compared; versions whose text
+    is the same are folded together; every clause is followed from its first appearance."""
+    from policydiff.chronicle import build_timeline
+    from policydiff.errors import PolicydiffError
+    from policydiff.timeline import versions_of
+
+    store = _store(store_dir)
+    try:
+        snapshots = versions_of(
+            source,
+            store=store,
+            archive=lambda: _archive(archive),
+            start=_date_option(start, False),
+            end=_date_option(end, True),
+        )
+        with click.progressbar(
+            length=len(snapshots), label="reading versions", file=sys.stderr, show_pos=True
+        ) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.update(1)
+
+            result = build_timeline(snapshots, name=source, selector=selector, progress=advance)
+    except PolicydiffError as err:
+        raise _Failure(str(err)) from err
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        from policydiff.report.timeline import render_timeline_html
+
+        click.echo(render_timeline_html(result), nl=False)
+    else:
+        from policydiff.report.timeline import render_timeline_text
+
+        click.echo(render_timeline_text(result), nl=False)

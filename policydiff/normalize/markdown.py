@@ -41,22 +41,29 @@ _BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
 def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     """Visible text and link targets of one Markdown inline run."""
     links: list[str] = []
-    text = _strip_links(source, links)
-    # Hide escaped characters from the emphasis rules, restore them at the end.
-    text = _ESCAPE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
-    for match in _AUTOLINK.finditer(text):
-        links.append(match.group(1))
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _BR_TAG.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = _CODE.sub(r"\1", text)
-    for _ in range(3):  # emphasis nests (***bold italic***)
-        text = _STRONG.sub(r"\2", text)
-        text = _EM_STAR.sub(r"\1", text)
-        text = _EM_UNDER.sub(r"\1", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _HIDDEN_RUN.sub(lambda m: "".join(chr(ord(c) - _HIDDEN) for c in m.group(0)), text)
-    text = html.unescape(text)
+    text = _strip_links(source, links) if "[" in source else source
+    escaped = "\\" in text
+    if escaped:  # hide escaped characters from the emphasis rules, restore them at the end
+        text = _ESCAPE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
+    if "<" in text:
+        for match in _AUTOLINK.finditer(text):
+            links.append(match.group(1))
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _BR_TAG.sub(" ", text)
+        text = _TAG.sub("", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        for _ in range(3):  # emphasis nests (***bold italic***)
+            text = _STRONG.sub(r"\2", text)
+            text = _EM_STAR.sub(r"\1", text)
+            text = _EM_UNDER.sub(r"\1", text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if escaped:
+        text = _HIDDEN_RUN.sub(lambda m: "".join(chr(ord(c) - _HIDDEN) for c in m.group(0)), text)
+    if "&" in text:
+        text = html.unescape(text)
     unique = tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))
     return canon(text), unique
 
@@ -66,6 +73,15 @@ def _strip_links(text: str, links: list[str]) -> str:
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
+        # Jump to the next character that can start a link or an escape.
+        nxt = min(
+            (p for p in (text.find("[", i), text.find("\\", i), text.find("!", i)) if p != -1),
+            default=n,
+        )
+        if nxt > i:
+            out.append(text[i:nxt])
+            i = nxt
+            continue
         char = text[i]
         if char == "\\" and i + 1 < n:
             out.append(text[i : i + 2])

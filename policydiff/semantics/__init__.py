@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 
 from policydiff.models import ChangeKind, ClauseChange, Finding
 from policydiff.semantics.contrast import contrast, verdict
@@ -49,7 +50,9 @@ def describe(change: ClauseChange) -> str | None:
 _EMPTY = Frame(text="")
 
 
+@lru_cache(maxsize=16384)
 def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
+    """The frame of a clause, cached: a policy's history repeats most of its clauses."""
     return read_frame(text, lex, context=lead_in)
 
 
@@ -114,7 +117,7 @@ def _findings(
                 category,
                 label,
                 direction,
-                f"practice no longer stated: {_short(old.text)}",
+                f"practice no longer stated: {_gist(old)}",
                 _short(old.text),
                 None,
             )
@@ -135,7 +138,7 @@ def _findings(
                     category,
                     "practice_added",
                     direction,
-                    f"new practice: {_short(new.text)}",
+                    f"new practice: {_gist(new)}",
                     None,
                     _short(new.text),
                 ),

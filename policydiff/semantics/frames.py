@@ -131,7 +131,7 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
     slots["qualifiers"] = qualifiers
     return Frame(
         text=text,
-        category=_category(text + " " + (context or ""), lexicon),
+        category=_category(text, lexicon) or (_category(context, lexicon) if context else None),
         negated=negated,
         slots=slots,
         retention_days=tuple(durations),

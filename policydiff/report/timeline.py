@@ -1,0 +1,212 @@
+"""Timeline reports: a compact table for the terminal, and an HTML page with a chart (inline
+SVG: one mark per version, sized by the amount of change, coloured by verdict; a click opens
+that version's redline) and the history of every clause that changed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import datetime
+from html import escape
+
+from policydiff.chronicle import Step, Timeline
+from policydiff.models import ChangeKind
+from policydiff.report.html import change_html, link, page
+
+__all__ = ["render_timeline_html", "render_timeline_text"]
+
+COLOURS = {
+    "widened": "#b3261e",
+    "narrowed": "#0b6b3a",
+    "mixed": "#a05a00",
+    "neutral": "#5f6368",
+    None: "#b9b4a7",
+}
+
+
+def _date(step_or_version_at: object) -> str:
+    return f"{step_or_version_at:%Y-%m-%d}" if step_or_version_at else "(undated)"
+
+
+def render_timeline_text(timeline: Timeline) -> str:
+    return "\n".join(_text(timeline)) + "\n"
+
+
+def _text(timeline: Timeline) -> Iterator[str]:
+    first, last = timeline.versions[0], timeline.versions[-1]
+    yield (
+        f"Timeline of {timeline.name}: {timeline.captures} captures, {len(timeline.versions)} "
+        f"distinct versions, {_date(first.at)} → {_date(last.at)}"
+    )
+    yield ""
+    yield f"{'date':<10}  {'added':>5}  {'removed':>7}  {'modified':>8}  {'cosmetic':>8}  {'widened':>7}  {'narrowed':>8}  verdict"
+    yield f"{_date(first.at):<10}  first version, {len(first.document.clauses)} clauses"
+    for step in timeline.steps:
+        v = step.comparison.verdicts
+        yield (
+            f"{_date(step.comparison.new.captured_at):<10}  {step.count(ChangeKind.ADDED):>5}  "
+            f"{step.count(ChangeKind.REMOVED):>7}  {step.count(ChangeKind.MODIFIED):>8}  "
+            f"{step.cosmetic:>8}  {v['widened']:>7}  {v['narrowed']:>8}  {step.verdict or '-'}"
+        )
+    changed = [h for h in timeline.histories if h.changed]
+    if changed:
+        yield ""
+        yield f"Clauses that changed ({len(changed)}):"
+        for history in changed:
+            yield ""
+            yield f"  {history.section or '(top of document)'}"
+            text = history.text if len(history.text) <= 90 else history.text[:87] + "..."
+            yield f"    “{text}”"
+            for event in history.events:
+                if event.kind == "present":
+                    line = f"{_date(event.at)}  present in the first version"
+                else:
+                    line = f"{_date(event.at)}  {event.kind}"
+                    if event.substantive and event.summary:
+                        line += f": {event.summary}"
+                    elif not event.substantive:
+                        line += " (not substantive)"
+                yield f"    {line}"
+
+
+def render_timeline_html(timeline: Timeline) -> str:
+    body = "\n".join(_html(timeline))
+    return page(f"Timeline of {timeline.name}", body, style=_STYLE)
+
+
+def _html(timeline: Timeline) -> Iterator[str]:
+    first, last = timeline.versions[0], timeline.versions[-1]
+    title = first.document.title or timeline.name
+    yield '<header><div class="kicker">policydiff timeline</div>'
+    yield f"<h1>The life of {escape(title)}</h1>"
+    yield (
+        f'<p class="counts">{escape(timeline.name)}: {timeline.captures} captures, '
+        f"{len(timeline.versions)} distinct versions, {_date(first.at)} → {_date(last.at)}</p>"
+    )
+    yield "</header>"
+    yield from _chart(timeline)
+    yield '<section class="summary"><table class="steps"><thead><tr><th>date</th><th>added</th>'
+    yield "<th>removed</th><th>modified</th><th>cosmetic</th><th>verdict</th></tr></thead><tbody>"
+    for step in timeline.steps:
+        verdict = step.verdict or "—"
+        date = _date(step.comparison.new.captured_at)
+        target = f'<a href="#v{step.index}">{date}</a>' if step.substantive else date
+        yield (
+            f"<tr><td>{target}</td><td>{step.count(ChangeKind.ADDED)}</td>"
+            f"<td>{step.count(ChangeKind.REMOVED)}</td><td>{step.count(ChangeKind.MODIFIED)}</td>"
+            f'<td>{step.cosmetic}</td><td><span class="v {escape(verdict)}">{escape(verdict)}</span></td></tr>'
+        )
+    yield "</tbody></table></section>"
+    changed = [h for h in timeline.histories if h.changed]
+    yield f"<h2>Clauses that changed ({len(changed)})</h2>"
+    for history in changed:
+        yield '<div class="history">'
+        yield f'<div class="label">{escape(history.section or "(top of document)")}</div>'
+        yield f'<p>{escape(history.text)}</p><ol class="events">'
+        for event in history.events:
+            what = event.kind if event.kind != "present" else "present in the first version"
+            detail = (
+                f": {event.summary}"
+                if event.substantive and event.summary
+                else ("" if event.substantive or event.kind == "present" else " (not substantive)")
+            )
+            anchor = (
+                f'<a href="#v{event.step}">{_date(event.at)}</a>'
+                if event.step >= 0
+                else _date(event.at)
+            )
+            yield (
+                f'<li class="{escape(event.verdict or "")}">{anchor} {escape(what)}'
+                f"{escape(detail)}</li>"
+            )
+        yield "</ol></div>"
+    yield "<h2>Every version's changes</h2>"
+    for step in timeline.steps:
+        if not step.substantive:
+            continue
+        old, new = step.comparison.old, step.comparison.new
+        yield f'<section class="version" id="v{step.index}">'
+        yield (
+            f"<h3>{_date(new.captured_at)} <small>compared with {_date(old.captured_at)} · "
+            f"{link(new.archive_url, 'archived capture') if new.archive_url else escape(new.label)}"
+            f" · sha256 <code>{escape(new.sha256[:16])}…</code></small></h3>"
+        )
+        for number, change in enumerate(step.comparison.changes):
+            if change.substantive:
+                yield change_html(f"v{step.index}-c{number}", change)
+        yield "</section>"
+    yield (
+        "<footer>Made with policydiff. Each mark is a version; its size grows with the number of "
+        "changed clauses, its colour is the direction of the change (red widened, green narrowed, "
+        "orange mixed, grey neutral or cosmetic only).</footer>"
+    )
+
+
+_STYLE = """
+svg.chart { width: 100%; height: auto; border-top: 2px solid var(--ink); border-bottom: 1px solid var(--rule); }
+svg.chart a:focus circle, svg.chart a:hover circle { stroke: var(--ink); stroke-width: 2; }
+table.steps { border-collapse: collapse; width: 100%; font: .85rem system-ui, sans-serif; }
+table.steps th, table.steps td { text-align: right; padding: .2rem .5rem; border-bottom: 1px solid var(--rule); }
+table.steps th:first-child, table.steps td:first-child { text-align: left; }
+.v { font-weight: 600; } .v.widened { color: var(--widened); } .v.narrowed { color: var(--narrowed); }
+.v.mixed { color: var(--mixed); }
+.history { margin: 1rem 0; } .history p { margin: .2rem 0; }
+ol.events { font: .85rem/1.5 system-ui, sans-serif; margin: .2rem 0; }
+ol.events .widened { color: var(--widened); } ol.events .narrowed { color: var(--narrowed); }
+section.version { border-top: 1px solid var(--rule); margin-top: 1.5rem; }
+section.version h3 small { font: .75rem system-ui, sans-serif; color: var(--muted); }
+"""
+
+
+def _chart(timeline: Timeline) -> Iterator[str]:
+    """One circle per version along a time axis; area grows with the change."""
+    moments = [v.at for v in timeline.versions if v.at]
+    if len(moments) < 2:
+        return
+    start, end = min(moments), max(moments)
+    span = (end - start).total_seconds() or 1.0
+    width, height, pad = 900, 220, 30
+    lanes = (0, -30, 30, -60, 60)  # marks too close to their neighbour move to another lane
+    ends: dict[int, float] = {}
+    steps_by_new = {id(s.comparison.new): s for s in timeline.steps}
+
+    def x(moment: datetime) -> float:
+        return float(pad + (width - 2 * pad) * ((moment - start).total_seconds() / span))
+
+    yield (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Versions of {escape(timeline.name, quote=True)} over time">'
+    )
+    yield f'<line x1="{pad}" y1="{height // 2}" x2="{width - pad}" y2="{height // 2}" stroke="#999"/>'
+    for year in range(start.year + 1, end.year + 1):
+        moment = start.replace(year=year, month=1, day=1, hour=0, minute=0, second=0)
+        yield (
+            f'<line x1="{x(moment):.1f}" y1="{height // 2 - 40}" x2="{x(moment):.1f}" '
+            f'y2="{height // 2 + 40}" stroke="#ddd"/><text x="{x(moment):.1f}" y="{height - 8}" '
+            f'font-size="12" text-anchor="middle" fill="#5f6368">{year}</text>'
+        )
+    for version in timeline.versions:
+        if not version.at:
+            continue
+        step: Step | None = steps_by_new.get(id(version.snapshot))
+        amount = step.substantive + step.cosmetic / 4 if step else 0
+        radius = min(4 + 4 * math.sqrt(amount), 22)
+        colour = COLOURS.get(step.verdict if step else None, COLOURS[None])
+        cx = x(version.at)
+        lane = next((k for k in range(len(lanes)) if ends.get(k, -1e9) + 2 < cx - radius), 0)
+        ends[lane] = cx + radius
+        cy = height // 2 + lanes[lane]
+        label = f"{_date(version.at)}: " + (
+            f"{step.substantive} substantive, {step.cosmetic} cosmetic, {step.verdict or 'no substantive change'}"
+            if step
+            else f"first version, {len(version.document.clauses)} clauses"
+        )
+        circle = (
+            f'<circle cx="{cx:.1f}" cy="{cy}" r="{radius:.1f}" '
+            f'fill="{colour}" fill-opacity="0.8"><title>{escape(label)}</title></circle>'
+        )
+        if step and step.substantive:
+            yield f'<a href="#v{step.index}" aria-label="{escape(label, quote=True)}">{circle}</a>'
+        else:
+            yield circle
+    yield "</svg>"
