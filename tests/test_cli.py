@@ -112,7 +112,9 @@ def test_help_explains_the_exit_codes() -> None:
     assert code == 0
     assert "Exit codes: 0 no substantive change, 1 substantive change(s) found" in out
     code, out, _ = run("compare", "--help")
-    assert "--selector CSS" in out and "--all" in out and "--format [text|json|html|markdown]" in out
+    assert (
+        "--selector CSS" in out and "--all" in out and "--format [text|json|html|markdown]" in out
+    )
 
 
 def test_console_script_runs_as_a_module() -> None:
