@@ -20,7 +20,9 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── BodyTooLarge           the body (decompressed) passed the size limit
     │   └── RedirectLoop           too many redirects
     ├── ArchiveError               the archive answered, but not with a usable capture
-    └── StoreError                 the local store cannot be read or written
+    ├── StoreError                 the local store cannot be read or written
+    ├── WatchFileError             a watch file is invalid (``path``, ``line``, ``key``)
+    └── NotifyError                a webhook or e-mail could not be delivered
 
 Each subclass carries the data a caller needs (``InputTooLarge.size``,
 ``SelectorNotFound.selector``) and a message meant for people.
@@ -39,6 +41,7 @@ __all__ = [
     "NestingTooDeep",
     "NetworkError",
     "NoCapture",
+    "NotifyError",
     "PolicydiffError",
     "RateLimited",
     "RedirectLoop",
@@ -47,6 +50,7 @@ __all__ = [
     "SourceNotFound",
     "StoreError",
     "UndecodableInput",
+    "WatchFileError",
 ]
 
 
@@ -156,3 +160,18 @@ class ArchiveError(PolicydiffError):
 
 class StoreError(PolicydiffError):
     """The local store cannot be read or written."""
+
+
+class WatchFileError(PolicydiffError):
+    """A watch file is invalid; the message names the file, the line and the key."""
+
+    def __init__(self, path: str, line: int | None, key: str, problem: str) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {key}: {problem}")
+        self.path = path
+        self.line = line
+        self.key = key
+
+
+class NotifyError(PolicydiffError):
+    """A notification could not be delivered."""

@@ -21,7 +21,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -134,10 +134,13 @@ class Store:
         for stored in self.captures(key):
             if stored.sha256 == snapshot.sha256:
                 return stored
-        moment = snapshot.captured_at.astimezone(UTC)
+        moment = snapshot.captured_at.astimezone(UTC).replace(microsecond=0)
         extension = _EXTENSIONS.get((snapshot.media_type or "").lower(), "html")
         folder = self.root / key
         path = folder / f"{moment:%Y%m%d%H%M%S}.{extension}"
+        while path.exists():  # another content captured in the same second: never overwrite
+            moment += timedelta(seconds=1)
+            path = folder / f"{moment:%Y%m%d%H%M%S}.{extension}"
         meta: dict[str, object] = {
             "url": snapshot.url,
             "captured_at": moment.isoformat(),

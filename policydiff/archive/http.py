@@ -37,7 +37,7 @@ USER_AGENT = f"policydiff/{__version__} (+https://pypi.org/project/policydiff/)"
 
 # Requests per minute for each kind of endpoint. The Internet Archive's published
 # hard limits are about 60/min for CDX searches and 600/min for captures.
-DEFAULT_RATES = {"cdx": 20.0, "capture": 120.0, "live": 60.0}
+DEFAULT_RATES = {"cdx": 20.0, "capture": 120.0, "live": 60.0, "webhook": 600.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +116,32 @@ class Session:
 
         With ``follow=False`` a redirect is returned as it is (list its status in ``ok``).
         """
+        return self._send("GET", url, kind=kind, params=params, ok=ok, follow=follow)
+
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        headers: Mapping[str, str] | None = None,
+        kind: str = "webhook",
+        ok: tuple[int, ...] = (200, 201, 202, 204),
+    ) -> Fetched:
+        """POST ``body`` with the same timeouts, retries and rate limits as ``get``."""
+        return self._send("POST", url, kind=kind, ok=ok, body=body, headers=headers, follow=False)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        kind: str,
+        ok: tuple[int, ...],
+        follow: bool,
+        params: Params = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched:
         failures = 0
         pauses = 0
         while True:
@@ -123,7 +149,7 @@ class Session:
             self.counts["requests"] += 1
             self.counts[f"requests:{kind}"] += 1
             try:
-                fetched = self._once(url, params, follow)
+                fetched = self._once(method, url, params, follow, body, headers)
             except _BROKEN as err:
                 failures += 1
                 if failures > self.limits.retries:
@@ -150,26 +176,41 @@ class Session:
             return fetched
 
     # -- internals ---------------------------------------------------------------
-    def _once(self, url: str, params: Params, follow: bool) -> Fetched:
+    def _once(
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        follow: bool,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched:
         timeout = (self.limits.connect_timeout, self.limits.read_timeout)
-        with self._http.get(
-            url, params=params, timeout=timeout, stream=True, allow_redirects=follow
+        with self._http.request(
+            method,
+            url,
+            params=params,
+            data=body,
+            headers=dict(headers or {}),
+            timeout=timeout,
+            stream=True,
+            allow_redirects=follow,
         ) as response:
             declared = response.headers.get("Content-Length")
             plain = "Content-Encoding" not in response.headers
             if plain and declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
                 raise BodyTooLarge(url, self.limits.max_bytes)
-            body = bytearray()
+            received = bytearray()
             # Small chunks: a gzip bomb inflates each one at most ~1000-fold.
             for chunk in response.iter_content(chunk_size=8192):
-                body.extend(chunk)
-                if len(body) > self.limits.max_bytes:
+                received.extend(chunk)
+                if len(received) > self.limits.max_bytes:
                     raise BodyTooLarge(url, self.limits.max_bytes)
             return Fetched(
                 url=response.url,
                 status=response.status_code,
                 headers={k.lower(): v for k, v in response.headers.items()},
-                content=bytes(body),
+                content=bytes(received),
                 charset=_charset(response.headers.get("Content-Type")),
             )
 

@@ -1,0 +1,416 @@
+"""The nightly job: check every policy of a watch file, alert on substantive changes only.
+
+For each policy (concurrently, bounded by ``jobs``): fetch it (live, or the newest archived
+capture) through the one HTTP session; keep the capture in the store; compare it with the
+last version this job processed; when the change is substantive, write the HTML, Markdown
+and JSON reports, add an entry to the Atom feed and notify. A cosmetic change only moves
+the baseline. A policy that fails is recorded and the others go on.
+
+Everything that matters survives a crash: captures are in the store before anything else
+happens; the baseline moves only after the reports, the feed and every notification are
+done; each alert has a stable id and the targets it reached are recorded, so a run started
+again finishes the work and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from policydiff.archive.http import Session
+from policydiff.archive.wayback import IA, WaybackArchive
+from policydiff.engine import compare_documents, read_document
+from policydiff.errors import PolicydiffError
+from policydiff.models import Clause, Comparison, Document, Section, Snapshot
+from policydiff.notify import Alert, send_email, send_webhook
+from policydiff.report.atom import FeedEntry, render_feed
+from policydiff.report.html import render_html
+from policydiff.report.markdown import render_markdown
+from policydiff.report.text import render_text
+from policydiff.semantics import describe
+from policydiff.store import Store, Stored
+from policydiff.watchfile import Policy, WatchFile
+
+__all__ = ["Outcome", "WatchState", "run_watch", "without_ignored"]
+
+FEED_ID = "tag:policydiff,2026:watch"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    name: str
+    status: str  # first, unchanged, cosmetic, changed, failed
+    message: str
+    alert: str | None = None
+    reports: dict[str, str] = field(default_factory=dict)
+    fetch_seconds: float = 0.0
+    compare_seconds: float = 0.0
+
+
+class WatchState:
+    """``state.json`` and ``feed.json`` in the output folder, written atomically."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.lock = threading.RLock()
+        self.path = out / "state.json"
+        self.data: dict[str, Any] = _read_json(self.path, {"policies": {}})
+        self.feed: list[dict[str, Any]] = _read_json(out / "feed.json", [])
+
+    def policy(self, name: str) -> dict[str, Any]:
+        with self.lock:
+            return dict(self.data["policies"].get(name, {}))
+
+    def update(self, name: str, **values: Any) -> None:
+        with self.lock:
+            entry = self.data["policies"].setdefault(name, {})
+            entry.update(values)
+            _write_json(self.path, self.data)
+
+    def record_sent(self, name: str, alert: str, target: str) -> None:
+        with self.lock:
+            entry = self.data["policies"].setdefault(name, {})
+            sent = entry.setdefault("sent", {}).setdefault(alert, [])
+            if target not in sent:
+                sent.append(target)
+            _write_json(self.path, self.data)
+
+    def sent(self, name: str, alert: str) -> list[str]:
+        with self.lock:
+            return list(self.data["policies"].get(name, {}).get("sent", {}).get(alert, []))
+
+    def add_feed_entry(self, entry: FeedEntry) -> None:
+        with self.lock:
+            if any(e["id"] == entry.id for e in self.feed):
+                return
+            self.feed.append(
+                {
+                    "id": entry.id,
+                    "title": entry.title,
+                    "updated": entry.updated.isoformat(),
+                    "link": entry.link,
+                    "summary": entry.summary,
+                    "content": entry.content,
+                }
+            )
+            _write_json(self.out / "feed.json", self.feed)
+            entries = [
+                FeedEntry(
+                    e["id"],
+                    e["title"],
+                    datetime.fromisoformat(e["updated"]),
+                    e["link"],
+                    e["summary"],
+                    e["content"],
+                )
+                for e in self.feed
+            ]
+            newest = max(e.updated for e in entries)
+            feed = render_feed(
+                entries, feed_id=FEED_ID, title="policydiff: substantive changes", updated=newest
+            )
+            _write_text(self.out / "feed.xml", feed)
+
+
+def run_watch(
+    watch: WatchFile,
+    *,
+    store: Store,
+    out: Path,
+    jobs: int = 4,
+    only: Iterable[str] | None = None,
+    session: Session | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC).replace(microsecond=0),
+) -> list[Outcome]:
+    """Check the policies; returns one outcome per policy, in the watch file's order."""
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set(only or ())
+    unknown = wanted - {p.name for p in watch.policies}
+    if unknown:
+        raise PolicydiffError(f"no policy named {', '.join(sorted(unknown))} in {watch.path}")
+    policies = [p for p in watch.policies if not wanted or p.name in wanted]
+    state = WatchState(out)
+    session = session or Session()
+    archives: dict[str, WaybackArchive] = {}
+    archives_lock = threading.Lock()
+
+    def archive_for(policy: Policy) -> WaybackArchive:
+        base = policy.archive or IA
+        with archives_lock:
+            if base not in archives:
+                archives[base] = WaybackArchive(base, session)
+            return archives[base]
+
+    def job(policy: Policy) -> Outcome:
+        try:
+            return _check(policy, watch, store, out, state, session, archive_for, clock)
+        except PolicydiffError as err:
+            state.update(policy.name, last_check=clock().isoformat(), last_error=str(err))
+            return Outcome(policy.name, "failed", str(err))
+        except Exception as err:  # one policy's bug never stops the others
+            message = f"unexpected {type(err).__name__}: {err}"
+            state.update(policy.name, last_check=clock().isoformat(), last_error=message)
+            return Outcome(policy.name, "failed", message)
+
+    started = clock()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        outcomes = list(pool.map(job, policies))
+    _write_json(
+        out / "run.json",
+        {
+            "started": started.isoformat(),
+            "finished": clock().isoformat(),
+            "policies": [dataclasses.asdict(o) for o in outcomes],
+        },
+    )
+    return outcomes
+
+
+def _check(
+    policy: Policy,
+    watch: WatchFile,
+    store: Store,
+    out: Path,
+    state: WatchState,
+    session: Session,
+    archive_for: Callable[[Policy], WaybackArchive],
+    clock: Callable[[], datetime],
+) -> Outcome:
+    started = time.perf_counter()
+    snapshot = _fetch(policy, store, session, archive_for, clock)
+    fetched = time.perf_counter()
+    remembered = state.policy(policy.name)
+    baseline_path = remembered.get("baseline")
+    baseline: Stored | None = None
+    if baseline_path and Path(baseline_path).is_file():
+        baseline = next(
+            (s for s in store.captures(policy.url) if str(s.path) == baseline_path), None
+        )
+    if baseline is None and not remembered:
+        baseline = store.latest(policy.url)
+    stored = store.put(snapshot, http_status=200, policy=policy.name)
+    now = clock().isoformat()
+    if baseline is None:
+        state.update(policy.name, baseline=str(stored.path), last_check=now, last_error=None)
+        return Outcome(
+            policy.name,
+            "first",
+            f"first capture stored: {stored.path.name}",
+            fetch_seconds=fetched - started,
+        )
+    if baseline.sha256 == stored.sha256:
+        state.update(policy.name, last_check=now, last_error=None)
+        return Outcome(
+            policy.name,
+            "unchanged",
+            "same content as the last version",
+            fetch_seconds=fetched - started,
+        )
+    comparison = _compare(baseline.snapshot(), stored.snapshot(), policy)
+    compared = time.perf_counter()
+    fetch_seconds, compare_seconds = fetched - started, compared - fetched
+    if not comparison.summary.substantive:
+        state.update(policy.name, baseline=str(stored.path), last_check=now, last_error=None)
+        quiet = len(comparison.changed())
+        return Outcome(
+            policy.name,
+            "cosmetic",
+            f"{quiet} cosmetic change(s), no alert" if quiet else "same text, new bytes",
+            fetch_seconds=fetch_seconds,
+            compare_seconds=compare_seconds,
+        )
+    alert_id = f"tag:policydiff,2026:{policy.name}/{baseline.sha256[:16]}-{stored.sha256[:16]}"
+    reports = _write_reports(comparison, policy, stored, out)
+    alert = _alert(alert_id, policy, comparison, reports)
+    state.add_feed_entry(
+        FeedEntry(
+            alert_id, alert.title, stored.captured_at, reports["html"], alert.summary, alert.text
+        )
+    )
+    failures = []
+    for target in policy.notify:
+        if target in state.sent(policy.name, alert_id):
+            continue
+        try:
+            if target == "webhook" and watch.webhook:
+                send_webhook(alert, watch.webhook, session)
+            elif target == "email" and watch.email:
+                send_email(alert, watch.email)
+            state.record_sent(policy.name, alert_id, target)
+        except PolicydiffError as err:
+            failures.append(str(err))
+    if failures:
+        # The baseline stays: the next run finds the change again and retries what failed.
+        state.update(policy.name, last_check=now, last_error="; ".join(failures))
+        return Outcome(
+            policy.name,
+            "failed",
+            "change found, but " + "; ".join(failures),
+            alert_id,
+            reports,
+            fetch_seconds=fetch_seconds,
+            compare_seconds=compare_seconds,
+        )
+    state.update(
+        policy.name,
+        baseline=str(stored.path),
+        last_check=now,
+        last_change=now,
+        last_error=None,
+        last_alert=alert_id,
+    )
+    return Outcome(
+        policy.name,
+        "changed",
+        alert.summary,
+        alert_id,
+        reports,
+        fetch_seconds=fetch_seconds,
+        compare_seconds=compare_seconds,
+    )
+
+
+def _fetch(
+    policy: Policy,
+    store: Store,
+    session: Session,
+    archive_for: Callable[[Policy], WaybackArchive],
+    clock: Callable[[], datetime],
+) -> Snapshot:
+    if policy.source == "wayback":
+        archive = archive_for(policy)
+        captures = archive.captures(policy.url)
+        if not captures:
+            raise PolicydiffError(f"{policy.url}: no capture in the archive")
+        newest = captures[-1]
+        for held in store.captures(policy.url):
+            if held.meta.get("digest") == newest.digest:
+                return held.snapshot()
+        return archive.fetch(newest)
+    page = session.get(policy.url, kind="live")
+    return Snapshot(
+        content=page.content,
+        url=policy.url,
+        captured_at=clock(),
+        media_type=page.media_type,
+        source="live",
+        name=policy.url,
+        charset=page.charset,
+    )
+
+
+def _compare(old: Snapshot, new: Snapshot, policy: Policy) -> Comparison:
+    old_doc = without_ignored(read_document(old, selector=policy.selector), policy.ignore)
+    new_doc = without_ignored(read_document(new, selector=policy.selector), policy.ignore)
+    return Comparison(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
+
+
+def without_ignored(document: Document, ignore: Iterable[str]) -> Document:
+    """The document with every ignored string or /pattern/ taken out of its clauses."""
+    patterns = [
+        re.compile(item[1:-1])
+        if len(item) > 1 and item.startswith("/") and item.endswith("/")
+        else re.compile(re.escape(item))
+        for item in ignore
+    ]
+    if not patterns:
+        return document
+    sections = []
+    for section in document.sections:
+        clauses: list[Clause] = []
+        for clause in section.clauses:
+            text = clause.text
+            for pattern in patterns:
+                text = pattern.sub("", text)
+            text = " ".join(text.split())
+            if text:
+                clauses.append(
+                    dataclasses.replace(clause, text=text) if text != clause.text else clause
+                )
+        if clauses:
+            sections.append(Section(section.heading, section.level, section.number, tuple(clauses)))
+    return dataclasses.replace(document, sections=tuple(sections))
+
+
+def _write_reports(
+    comparison: Comparison, policy: Policy, stored: Stored, out: Path
+) -> dict[str, str]:
+    folder = out / policy.name
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{stored.captured_at:%Y%m%d%H%M%S}"
+    paths = {
+        "html": folder / f"{stem}.html",
+        "markdown": folder / f"{stem}.md",
+        "json": folder / f"{stem}.json",
+    }
+    _write_text(paths["html"], render_html(comparison))
+    _write_text(paths["markdown"], render_markdown(comparison))
+    _write_json(paths["json"], comparison.to_dict())
+    return {kind: str(path) for kind, path in paths.items()}
+
+
+def _alert(alert_id: str, policy: Policy, comparison: Comparison, reports: dict[str, str]) -> Alert:
+    lines = [
+        describe(c) or f"{c.kind.value} in {c.section}" for c in comparison.substantive_changes
+    ]
+    count = len(lines)
+    title = f"{policy.name}: {count} substantive change{'' if count == 1 else 's'}"
+    summary = "; ".join(lines[:3]) + ("; …" if count > 3 else "")
+    data = comparison.to_dict()
+    return Alert(
+        id=alert_id,
+        policy=policy.name,
+        url=policy.url,
+        title=title,
+        summary=summary,
+        text=render_text(comparison),
+        html=render_html(comparison),
+        reports=reports,
+        payload={
+            "summary": data["summary"],
+            "verdicts": data["verdicts"],
+            "old": data["old"],
+            "new": data["new"],
+            "changes": [c for c in data["changes"] if c["substantive"]],
+        },
+    )
+
+
+def _read_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError) as err:
+        raise PolicydiffError(f"cannot read {path}: {err}") from err
+
+
+def _write_json(path: Path, data: Any) -> None:
+    _write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Atomically: a temporary file in the same folder, fsync, rename."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
