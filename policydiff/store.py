@@ -15,6 +15,7 @@ under a URL is not stored again.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -138,7 +139,10 @@ class Store:
         extension = _EXTENSIONS.get((snapshot.media_type or "").lower(), "html")
         folder = self.root / key
         path = folder / f"{moment:%Y%m%d%H%M%S}.{extension}"
-        while path.exists():  # another content captured in the same second: never overwrite
+        while path.exists() and _sha256(path) != snapshot.sha256:
+            # Another content captured in the same second: never overwrite it. (The same
+            # content there is another process storing this capture: writing it again is
+            # harmless.)
             moment += timedelta(seconds=1)
             path = folder / f"{moment:%Y%m%d%H%M%S}.{extension}"
         meta: dict[str, object] = {
@@ -240,6 +244,13 @@ def _insert(db: sqlite3.Connection, stored: Stored) -> None:
             stored.meta.get("url"),
         ),
     )
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
