@@ -43,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         index = int(self.path.rsplit("/", 1)[-1])
         changes = self.server.night and index % 3 == 0
         version = VERSIONS[(index + (1 if changes else 0)) % len(VERSIONS)]
