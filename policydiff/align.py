@@ -162,41 +162,36 @@ def _joins(
     def joined(indices: list[int], keys: list[str]) -> str:
         return " ".join(keys[k] for k in sorted(indices))
 
-    changed = True
-    while changed:
-        changed = False
-        for j in range(len(new)):
-            if j in owner_new or not new_keys[j] or new[j].kind is ClauseKind.HEADING:
+    def grow(
+        clauses: Sequence[Clause], keys: list[str], owner: dict[int, int], new_side: bool
+    ) -> bool:
+        """Join each unmatched clause to a neighbour's pair when that fits better (a split
+        paragraph on the new side, a merged one on the old side)."""
+        grew = False
+        for k in range(len(clauses)):
+            if k in owner or not keys[k] or clauses[k].kind is ClauseKind.HEADING:
                 continue
-            for neighbour in (j - 1, j + 1):
-                gid = owner_new.get(neighbour)
+            for neighbour in (k - 1, k + 1):
+                gid = owner.get(neighbour)
                 if gid is None:
                     continue
                 olds, news, score = groups[gid]
-                if score >= 1.0 or len(olds) > 1:
+                if score >= 1.0 or len(olds if new_side else news) > 1:
                     continue
-                trial = ratio(joined(olds, old_keys), joined([*news, j], new_keys)) / 100.0
+                if new_side:
+                    olds_try, news_try = olds, sorted([*news, k])
+                else:
+                    olds_try, news_try = sorted([*olds, k]), news
+                trial = ratio(joined(olds_try, old_keys), joined(news_try, new_keys)) / 100.0
                 if trial >= max(score + 0.05, JOIN_THRESHOLD):
-                    groups[gid] = (olds, sorted([*news, j]), trial)
-                    owner_new[j] = gid
-                    changed = True
+                    groups[gid] = (olds_try, news_try, trial)
+                    owner[k] = gid
+                    grew = True
                     break
-        for i in range(len(old)):
-            if i in owner_old or not old_keys[i] or old[i].kind is ClauseKind.HEADING:
-                continue
-            for neighbour in (i - 1, i + 1):
-                gid = owner_old.get(neighbour)
-                if gid is None:
-                    continue
-                olds, news, score = groups[gid]
-                if score >= 1.0 or len(news) > 1:
-                    continue
-                trial = ratio(joined([*olds, i], old_keys), joined(news, new_keys)) / 100.0
-                if trial >= max(score + 0.05, JOIN_THRESHOLD):
-                    groups[gid] = (sorted([*olds, i]), news, trial)
-                    owner_old[i] = gid
-                    changed = True
-                    break
+        return grew
+
+    while grow(new, new_keys, owner_new, True) | grow(old, old_keys, owner_old, False):
+        pass
     pairs = [Pair(tuple(o), tuple(n), s) for o, n, s in groups.values()]
     pairs.extend(Pair((i,), (), 0.0) for i in range(len(old)) if i not in owner_old)
     pairs.extend(Pair((), (j,), 0.0) for j in range(len(new)) if j not in owner_new)

@@ -7,8 +7,9 @@ import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -48,6 +49,23 @@ def _store(path: str | None) -> Store:
     from policydiff.store import Store, default_root
 
     return Store(path or default_root())
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _sources(command: _F) -> _F:
+    """--store and --archive, for every command that reads stored or archived versions."""
+    command = click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)(command)
+    return click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)(command)
+
+
+def _dates(command: _F) -> _F:
+    """--from and --to, a range of capture dates."""
+    command = click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")(command)
+    return click.option(
+        "--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )(command)
 
 
 @functools.cache
@@ -95,8 +113,7 @@ def main() -> None:
 @click.option(
     "--all", "include_unchanged", is_flag=True, help="Also list the clauses that did not change."
 )
-@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
-@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+@_sources
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
@@ -171,10 +188,8 @@ def _date_option(value: str | None, end: bool) -> datetime | None:
 
 @main.command(short_help="List the archived captures of a policy.")
 @click.argument("url")
-@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
-@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
-@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@_dates
+@_sources
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -229,11 +244,9 @@ def history(
 
 @main.command(short_help="Download archived captures of a policy into the store.")
 @click.argument("url")
-@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
+@_dates
 @click.option("--at", "at", metavar="DATE", help="Only the newest capture at or before DATE.")
-@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
-@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
+@_sources
 def fetch(
     url: str,
     start: str | None,
@@ -294,8 +307,7 @@ def fetch(
 @click.option(
     "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
 )
-@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
-@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+@_sources
 def explain(
     source: str,
     section: str | None,
@@ -320,8 +332,7 @@ def explain(
 
 @main.command(short_help="Follow a policy and each of its clauses through every version.")
 @click.argument("source")
-@click.option("--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")
+@_dates
 @click.option(
     "--format",
     "fmt",
@@ -333,8 +344,7 @@ def explain(
 @click.option(
     "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
 )
-@click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)
-@click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)
+@_sources
 def timeline(
     source: str,
     start: str | None,

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from policydiff._version import __version__
 from policydiff.errors import StoreError
+from policydiff.files import write_atomic
 from policydiff.models import Snapshot
 from policydiff.sources import SIDECAR_SUFFIX, read_file
 
@@ -161,9 +161,9 @@ class Store:
         }
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, snapshot.content)
+            write_atomic(path, snapshot.content)
             side = path.with_name(path.name + SIDECAR_SUFFIX)
-            _write_atomic(side, (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+            write_atomic(side, (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
         except OSError as err:
             raise StoreError(f"cannot write to the store at {self.root}: {err}") from err
         stored = self._stored(key, path, side)
@@ -251,24 +251,3 @@ def _sha256(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)

@@ -14,12 +14,9 @@ again finishes the work and sends nothing twice.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +30,7 @@ from policydiff.archive.http import Session
 from policydiff.archive.wayback import IA, WaybackArchive
 from policydiff.engine import compare_documents, read_document
 from policydiff.errors import PolicydiffError
+from policydiff.files import write_atomic, write_json
 from policydiff.models import Clause, Comparison, Document, Section, Snapshot
 from policydiff.notify import Alert, send_email, send_webhook
 from policydiff.report.atom import FeedEntry, render_feed
@@ -398,19 +396,8 @@ def _read_json(path: Path, default: Any) -> Any:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    _write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_json(path, data)
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Atomically: a temporary file in the same folder, fsync, rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, text.encode("utf-8"))

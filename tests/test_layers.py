@@ -28,6 +28,7 @@ LAYERS = {
     "report": 1,
     "sources": 2,
     "notify": 2,
+    "files": 2,
     "watchfile": 2,
     "archive": 2,
     "store": 2,
