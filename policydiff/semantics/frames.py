@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policydiff.semantics.lexicon import Entry, Lexicon
+from policydiff.semantics.lexicon import Entry, Lexicon, stems
 
 __all__ = ["Frame", "Term", "read_frame"]
 
@@ -73,10 +73,15 @@ class Frame:
         return max(ranked, key=lambda t: t.rank or 0) if ranked else None
 
 
-def _matches(text: str, entries: tuple[Entry, ...]) -> list[Term]:
+def _matches(
+    text: str, entries: tuple[Entry, ...], cues: frozenset[str] | None = None
+) -> list[Term]:
     """The longest non-overlapping matches of a family's entries, in reading order."""
+    cues = stems(text) if cues is None else cues
     found: list[tuple[int, int, Entry]] = []
     for entry in entries:
+        if not entry.may_match(cues):
+            continue
         for match in entry.pattern.finditer(text):
             found.append((match.start(), match.end(), entry))
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
@@ -108,8 +113,9 @@ def _negated(sentence: str, lexicon: Lexicon) -> bool:
 def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Frame:
     """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category."""
     slots: dict[str, tuple[Term, ...]] = {}
+    cues = stems(text)
     for family, entries in lexicon.families.items():
-        slots[family] = tuple(_matches(text, entries))
+        slots[family] = tuple(_matches(text, entries, cues))
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
     negated = _negated(text, lexicon) or bool(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["FAMILIES", "Entry", "Lexicon", "has_lexicon", "lexicon"]
+__all__ = ["CUE", "FAMILIES", "Entry", "Lexicon", "has_lexicon", "lexicon", "stems"]
 
 # Slot families of a frame, each a table of the lexicon file.
 FAMILIES = (
@@ -33,6 +33,34 @@ class Entry:
     parent: str | None = None
     generic: bool = False
     category: str | None = None
+    # The first letters of the first word of each phrase: a text that holds none of them
+    # cannot match, and the pattern need not run (most entries, for most clauses).
+    cues: frozenset[str] = frozenset()
+
+    def may_match(self, stems: frozenset[str]) -> bool:
+        return not self.cues or not self.cues.isdisjoint(stems)
+
+
+CUE = 4  # letters of a word's beginning used as a cue
+
+
+def stems(text: str) -> frozenset[str]:
+    """The cue-length beginnings of every word of ``text`` (shorter words whole)."""
+    return frozenset(word[:CUE] for word in re.findall(r"\w+", text.lower()))
+
+
+def _cues(words: list[str]) -> frozenset[str]:
+    cues = set()
+    for phrase in words:
+        first = phrase.lower().split()[0] if phrase.split() else ""
+        literal = re.match(r"[^\W\d_]+|\d+", first.rstrip("*"))
+        if not literal or "[" in first[: CUE + 1] or first == "*":
+            return frozenset()  # a phrase we cannot cue: always run the pattern
+        head = literal.group(0)
+        if first.endswith("*") and len(head) < CUE and head == first.rstrip("*"):
+            return frozenset()  # a short prefix ("ip*") could begin many words
+        cues.add(head[:CUE])
+    return frozenset(cues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +122,7 @@ def lexicon(code: str = "en") -> Lexicon:
                     parent=spec.get("parent"),
                     generic=bool(spec.get("generic", False)),
                     category=spec.get("category"),
+                    cues=_cues(list(spec["words"])),
                 )
             )
         families[family] = tuple(entries)
