@@ -9,13 +9,12 @@ Deterministic and offline: every finding quotes the words it came from.
 from __future__ import annotations
 
 import dataclasses
-import re
 from functools import lru_cache
 
 from policydiff.models import ChangeKind, ClauseChange, Finding
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
-from policydiff.semantics.lexicon import Lexicon, has_lexicon, lexicon
+from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
 
 __all__ = ["CATEGORY_NAMES", "annotate", "describe", "frame_of", "read_frame"]
 
@@ -80,14 +79,14 @@ def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseCh
             )
             continue
         category = new.category or old.category or "collection"
-        findings = _findings(change, old, new, category, generic)
+        findings = _findings(change, old, new, category, generic, lex)
         result.append(
             dataclasses.replace(
                 change,
                 findings=tuple(findings),
                 category=category,
                 verdict=verdict(findings),
-                unchanged=_unchanged(old, new, generic)
+                unchanged=_unchanged(old, new, generic, lex.grammar)
                 if change.kind is ChangeKind.MODIFIED
                 else (),
             )
@@ -96,7 +95,7 @@ def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseCh
 
 
 def _findings(
-    change: ClauseChange, old: Frame, new: Frame, category: str, generic: set[str]
+    change: ClauseChange, old: Frame, new: Frame, category: str, generic: set[str], lex: Lexicon
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
         direction = "narrowed" if not old.negated else "widened"
@@ -122,7 +121,7 @@ def _findings(
                 None,
             )
         ]
-    findings = contrast(old, new, category, generic)
+    findings = contrast(old, new, category, generic, lex.grammar.purpose_mark)
     if change.kind is ChangeKind.ADDED:
         # A new clause states its practice; naming its recipients and purposes again adds
         # nothing unless it shares.
@@ -150,7 +149,9 @@ def _findings(
     return findings
 
 
-def _unchanged(old: Frame, new: Frame, generic: set[str]) -> tuple[tuple[str, str], ...]:
+def _unchanged(
+    old: Frame, new: Frame, generic: set[str], grammar: Grammar
+) -> tuple[tuple[str, str], ...]:
     same: list[tuple[str, str]] = []
     for family, aspect in (("data", "data"), ("recipients", "recipient")):
         a = {t.name for t in old.get(family) if t.name not in generic}
@@ -158,27 +159,18 @@ def _unchanged(old: Frame, new: Frame, generic: set[str]) -> tuple[tuple[str, st
         if a and a == b:
             words = ", ".join(dict.fromkeys(t.words for t in new.get(family) if t.name in b))
             same.append((aspect, words))
-    modal_old, modal_new = _main_modal(old.text), _main_modal(new.text)
+    modal_old, modal_new = _main_modal(old.text, grammar), _main_modal(new.text, grammar)
     if modal_old and modal_old == modal_new:
         same.append(("modality", modal_old))
     return tuple(same)
 
 
-_MODAL = re.compile(
-    r"\b(may|might|can|will|shall|must|will not|won't|do not|don't|does not|never)\s+"
-    r"(?:\w+\s+){0,2}?(disclose|share|sell|transfer|collect|use|store|retain|keep|provide|process)\b",
-    re.I,
-)
-
-
-def _main_modal(text: str) -> str | None:
+def _main_modal(text: str, grammar: Grammar) -> str | None:
     """The modal verb of the main sharing or use verb ("may disclose")."""
-    matches = list(_MODAL.finditer(text))
+    matches = list(grammar.main_modal.finditer(text))
     if not matches:
         return None
-    preferred = [
-        m for m in matches if m.group(2).lower() in ("disclose", "share", "sell", "transfer")
-    ]
+    preferred = [m for m in matches if m.group(2).lower() in grammar.sharing_verbs]
     match = (preferred or matches)[0]
     return f"{match.group(1).lower()} {match.group(2).lower()}"
 

@@ -55,20 +55,19 @@ def _unswapped(added: list[Term], removed: list[Term]) -> tuple[list[Term], list
     return added, removed
 
 
-_PURPOSE_MARK = re.compile(r"\b(?:to|for|in order to|so that|purposes? of)\b", re.I)
-
-
-def _stated_as_purpose(text: str, term: Term) -> bool:
+def _stated_as_purpose(text: str, term: Term, mark: re.Pattern[str]) -> bool:
     """True when the words follow "to", "for", "in order to": a purpose, not a topic."""
     position = text.find(term.words)
-    return position > 0 and bool(_PURPOSE_MARK.search(text[max(0, position - 50) : position]))
+    return position > 0 and bool(mark.search(text[max(0, position - 50) : position]))
 
 
 def _words(terms: list[Term]) -> str:
     return ", ".join(dict.fromkeys(t.words for t in terms))
 
 
-def contrast(old: Frame, new: Frame, category: str, generic: set[str]) -> list[Finding]:
+def contrast(
+    old: Frame, new: Frame, category: str, generic: set[str], purpose_mark: re.Pattern[str]
+) -> list[Finding]:
     """Findings for one modified clause (an added clause has an empty old frame)."""
     findings: list[Finding] = []
     negated = new.negated if new.states_practice else old.negated
@@ -106,7 +105,11 @@ def contrast(old: Frame, new: Frame, category: str, generic: set[str]) -> list[F
         if fine:
             added, removed = _unswapped(added, removed)
         if family == "purposes" and not old.text:
-            added = [t for t in added if t.name != category and _stated_as_purpose(new.text, t)]
+            added = [
+                t
+                for t in added
+                if t.name != category and _stated_as_purpose(new.text, t, purpose_mark)
+            ]
         if (
             family == "data"
             and negated

@@ -13,31 +13,6 @@ from policydiff.semantics.lexicon import Entry, Lexicon, stems
 
 __all__ = ["Frame", "Term", "read_frame"]
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "eighteen": 18,
-    "twenty-four": 24,
-    "thirty": 30,
-}
-_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_DURATION = re.compile(
-    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(day|week|month|year)s?\b", re.I
-)
-_FOREVER = re.compile(
-    r"\b(indefinitely|forever|permanently|as long as (?:your|the) account)\b", re.I
-)
-_AGE = re.compile(r"\b(?:under|below|younger than)\s+(?:the\s+age\s+of\s+)?(\d{1,2})\b", re.I)
-
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -121,19 +96,20 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
     negated = _negated(text, lexicon) or bool(
         context and not slots.get("actions") and _negated(context, lexicon)
     )
+    grammar = lexicon.grammar
     durations = [
         Term(
             "period",
             m.group(0),
-            int(_NUMBER_WORDS.get(m.group(1).lower(), 0) or m.group(1))
-            * _UNITS[m.group(2).lower()],
+            int(grammar.number_words.get(m.group(1).lower(), 0) or m.group(1))
+            * grammar.unit_days[m.group(2).lower()],
         )
-        for m in _DURATION.finditer(text)
-        if m.group(1).lower() in _NUMBER_WORDS or m.group(1).isdigit()
+        for m in grammar.duration.finditer(text)
+        if m.group(1).lower() in grammar.number_words or m.group(1).isdigit()
     ]
-    durations += [Term("indefinite", m.group(0), 36500) for m in _FOREVER.finditer(text)]
-    ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in _AGE.finditer(text))
-    slots["conditions"], qualifiers = _heads(text, slots["conditions"])
+    durations += [Term("indefinite", m.group(0), 36500) for m in grammar.forever.finditer(text)]
+    ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in grammar.age.finditer(text))
+    slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
     return Frame(
         text=text,
@@ -145,10 +121,9 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
     )
 
 
-_QUALIFIER = re.compile(r"^[^.;]{0,40}?\b(?:that|which|who|where)\b[^.;]{0,20}$", re.I)
-
-
-def _heads(text: str, conditions: tuple[Term, ...]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+def _heads(
+    text: str, conditions: tuple[Term, ...], qualifier: re.Pattern[str]
+) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
     """Split conditions into heads and the qualifiers that narrow them.
 
     "criminal activities that violate the Terms of Service" is criminal activity restricted
@@ -160,7 +135,7 @@ def _heads(text: str, conditions: tuple[Term, ...]) -> tuple[tuple[Term, ...], t
     previous_end: int | None = None
     for term in conditions:
         start = text.find(term.words, position)
-        if previous_end is not None and heads and _QUALIFIER.match(text[previous_end:start]):
+        if previous_end is not None and heads and qualifier.match(text[previous_end:start]):
             qualifiers.append(term)
         else:
             heads.append(term)

@@ -7,8 +7,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
-__all__ = ["CUE", "FAMILIES", "Entry", "Lexicon", "has_lexicon", "lexicon", "stems"]
+__all__ = ["CUE", "FAMILIES", "Entry", "Grammar", "Lexicon", "has_lexicon", "lexicon", "stems"]
 
 # Slot families of a frame, each a table of the lexicon file.
 FAMILIES = (
@@ -64,12 +65,28 @@ def _cues(words: list[str]) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Grammar:
+    """The language's small words, compiled: qualifiers, purposes, periods, ages, modals."""
+
+    qualifier: re.Pattern[str]
+    purpose_mark: re.Pattern[str]
+    duration: re.Pattern[str]
+    number_words: dict[str, int]
+    unit_days: dict[str, int]
+    forever: re.Pattern[str]
+    age: re.Pattern[str]
+    main_modal: re.Pattern[str]
+    sharing_verbs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     code: str
     families: dict[str, tuple[Entry, ...]]
     negations: re.Pattern[str]
     negation_breaks: re.Pattern[str]
     categories: tuple[tuple[str, re.Pattern[str]], ...]
+    grammar: Grammar
 
     def __hash__(self) -> int:
         return hash(self.code)
@@ -132,8 +149,61 @@ def lexicon(code: str = "en") -> Lexicon:
     )
     return Lexicon(
         code=code,
+        grammar=_grammar(raw.get("grammar", {})),
         families=families,
         negations=_phrase(list(negations.get("words", ["not"]))),
         negation_breaks=_phrase(list(negations.get("breaks", ["unless"]))),
         categories=categories,
+    )
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _grammar(raw: dict[str, Any]) -> Grammar:
+    numbers = {str(k).lower(): int(v) for k, v in raw.get("number_words", {}).items()}
+    units = {str(k).lower(): int(v) for k, v in raw.get("units", {"day": 1}).items()}
+    age_of = raw.get("age_of", "")
+    age_of_pattern = (
+        r"(?:" + r"\s+".join(map(re.escape, age_of.split())) + r"\s+)?" if age_of else ""
+    )
+    return Grammar(
+        qualifier=re.compile(
+            r"^[^.;]{0,40}?\b(?:"
+            + _alternation(raw.get("qualifiers", ["that"]))
+            + r")\b[^.;]{0,20}$",
+            re.I,
+        ),
+        purpose_mark=re.compile(
+            r"\b(?:" + _alternation(raw.get("purpose_markers", ["to"])) + r")\b", re.I
+        ),
+        duration=re.compile(
+            r"\b(\d+|"
+            + _alternation(list(numbers) or ["one"])
+            + r")\s+("
+            + _alternation(list(units))
+            + r")\b",
+            re.I,
+        ),
+        number_words=numbers,
+        unit_days=units,
+        forever=re.compile(r"\b(?:" + _alternation(raw.get("forever", ["forever"])) + r")\b", re.I),
+        age=re.compile(
+            r"\b(?:"
+            + _alternation(raw.get("age_words", ["under"]))
+            + r")\s+"
+            + age_of_pattern
+            + r"(\d{1,2})\b",
+            re.I,
+        ),
+        main_modal=re.compile(
+            r"\b("
+            + _alternation(raw.get("modal_verbs", ["may"]))
+            + r")\s+(?:\w+\s+){0,2}?("
+            + _alternation(raw.get("main_verbs", ["share"]))
+            + r")\b",
+            re.I,
+        ),
+        sharing_verbs=frozenset(w.lower() for w in raw.get("sharing_verbs", [])),
     )
