@@ -241,3 +241,39 @@ def test_explain_shows_the_frame() -> None:
         3,
         "Error: no section '99' with practice clauses in this policy\n",
     )
+
+
+def test_german_headline_reads_the_same_from_the_german_lexicon() -> None:
+    from conftest import HTML_DE_NEW, HTML_DE_OLD
+
+    (change,) = policydiff.compare(HTML_DE_OLD, HTML_DE_NEW).substantive_changes
+    assert change.category == "authorities" and change.verdict == "widened"
+    assert labels(change) == [
+        ("condition_broadened", "widened"),
+        ("safeguard_added", "narrowed"),
+        ("notice_changed", "narrowed"),
+    ]
+    assert "from terrorism to criminal activity" in change.findings[0].explanation
+    assert change.findings[1].new_words == "rechtliche Analyse"
+    aspects = dict(change.unchanged)
+    assert aspects["data"] == "IP-Adresse, Telefonnummer"
+    assert aspects["modality"] == "können weitergeben"
+
+
+@pytest.mark.parametrize("folder", ["lang", "semantics"])
+def test_every_language_file_loads(folder: str) -> None:
+    from importlib import resources
+
+    from policydiff.lang import language
+    from policydiff.semantics.lexicon import lexicon
+
+    files = [
+        p.name
+        for p in resources.files("policydiff").joinpath(folder).iterdir()
+        if p.name.endswith(".toml")
+    ]
+    assert "en.toml" in files
+    for name in files:
+        code = name[:-5]
+        loaded = language(code) if folder == "lang" else lexicon(code)
+        assert loaded.code == code

@@ -133,12 +133,25 @@ def _heads(
     qualifiers: list[Term] = []
     position = 0
     previous_end: int | None = None
+    qualifying = False
     for term in conditions:
         start = text.find(term.words, position)
-        if previous_end is not None and heads and qualifier.match(text[previous_end:start]):
+        gap = text[previous_end:start] if previous_end is not None else ""
+        if (
+            heads
+            and previous_end is not None
+            and (
+                qualifier.match(gap)
+                or (qualifying and len(gap) < 30 and not re.search(r"[.;,]", gap))
+            )
+        ):
+            # "…, die gegen die Nutzungsbedingungen von Telegram verstoßen": the whole
+            # relative clause qualifies its head.
             qualifiers.append(term)
+            qualifying = True
         else:
             heads.append(term)
+            qualifying = False
         previous_end = start + len(term.words)
         position = previous_end
     return tuple(heads), tuple(qualifiers)

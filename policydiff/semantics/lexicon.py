@@ -200,7 +200,9 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         main_modal=re.compile(
             r"\b("
             + _alternation(raw.get("modal_verbs", ["may"]))
-            + r")\s+(?:\w+\s+){0,2}?("
+            + r")\s+(?:[\w-]+\s+){0,"
+            + str(int(raw.get("modal_gap", 2)))
+            + r"}?("
             + _alternation(raw.get("main_verbs", ["share"]))
             + r")\b",
             re.I,
