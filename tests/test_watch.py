@@ -286,3 +286,35 @@ def test_the_example_watch_file_is_valid() -> None:
     assert names >= {"telegram", "whatsapp", "signal", "discord", "reddit", "x", "zoom", "spotify"}
     assert watch.webhook and watch.webhook.secret_env == "POLICYDIFF_WEBHOOK_SECRET"
     assert watch.email and watch.email.password_env == "POLICYDIFF_SMTP_PASSWORD"
+
+
+def test_watch_exit_codes(tmp_path: Path) -> None:
+    with serving(NightlyServer()) as site:
+        base = site.base  # type: ignore[attr-defined]
+        good = tmp_path / "good.toml"
+        good.write_text(f'[[policy]]\nname = "p"\nurl = "{base}/telegram/privacy"\n')
+        args = ["watch", str(good), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o")]
+        first = CliRunner().invoke(main, args)
+        assert first.exit_code == 0, first.output
+        assert "p                            first" in first.stdout
+        site.night = 2  # type: ignore[attr-defined]
+        changed = CliRunner().invoke(main, args)
+        assert changed.exit_code == 1
+        assert "disclosure to authorities widened" in changed.stdout
+        broken = tmp_path / "broken.toml"
+        broken.write_text(
+            good.read_text() + f'\n[[policy]]\nname = "gone"\nurl = "{base}/nowhere"\n'
+        )
+        failed = CliRunner().invoke(
+            main,
+            ["watch", str(broken), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o")],
+        )
+        assert failed.exit_code == 3
+        assert "gone" in failed.stderr and "HTTP 404" in failed.stderr
+        run = json.loads((tmp_path / "o" / "run.json").read_text())
+        assert {p["name"]: p["status"] for p in run["policies"]} == {
+            "p": "unchanged",
+            "gone": "failed",
+        }
+    bad = CliRunner().invoke(main, ["watch", str(tmp_path / "missing.toml")])
+    assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
