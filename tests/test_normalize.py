@@ -263,3 +263,15 @@ def test_ten_thousand_deep_nesting_is_an_error_not_a_crash() -> None:
     )
     with pytest.raises(NestingTooDeep, match="nested more than 512 levels"):
         parse(page)
+
+
+def test_double_line_breaks_end_a_paragraph() -> None:
+    page = (
+        "<html><body><div>We collect your phone number.<br>It is used to log in.<br><br>"
+        "We never sell it.<br/> <br/>We delete it on request.</div></body></html>"
+    )
+    assert texts(page) == [
+        "We collect your phone number. It is used to log in.",
+        "We never sell it.",
+        "We delete it on request.",
+    ]

@@ -358,7 +358,11 @@ class _Walker:
                 self.container(child)
                 self.flush()
             elif name == "br":
-                self._buffer.append("\n")
+                # Two line breaks in a row end a paragraph (pages that write <br><br>).
+                if "".join(self._buffer).rstrip(" \t").endswith("\n"):
+                    self.flush()
+                else:
+                    self._buffer.append("\n")
             elif name == "hr":
                 self.flush()
             else:
