@@ -115,6 +115,8 @@ def classify(
         return False, "layout"
     if fold(old_text) == fold(new_text):
         return False, "case or punctuation"
+    if _only_link_text(ops, old, new):
+        return False, "link text"
     if fold(_SECTION_REF.sub("§", old_text)) == fold(_SECTION_REF.sub("§", new_text)):
         return False, "section reference renumbered"
     undated = strip_dates(old_text, lang)
@@ -126,6 +128,23 @@ def classify(
         # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
         return False, "date"
     return _edits(ops, renames, lang)
+
+
+def _only_link_text(ops: tuple[Op, ...], old: tuple[Clause, ...], new: tuple[Clause, ...]) -> bool:
+    """True when every edit falls inside the visible words of a link (a cross-reference's
+    label: "Twitter Rules" → "Our Rules"), which the label contract counts as cosmetic."""
+    before = [fold(t) for c in old for t in c.link_texts]
+    after = [fold(t) for c in new for t in c.link_texts]
+    edits = hunks(ops)
+    if not edits or not (before or after):
+        return False
+    for deleted, inserted in edits:
+        a, b = fold(deleted), fold(inserted)
+        if a and not any(a in text for text in before):
+            return False
+        if b and not any(b in text for text in after):
+            return False
+    return True
 
 
 def _edits(ops: tuple[Op, ...], renames: Renames, lang: Language) -> tuple[bool, str | None]:

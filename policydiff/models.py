@@ -90,6 +90,7 @@ class Clause:
     lead_in: str | None = None
     links: tuple[str, ...] = ()
     role: ClauseRole = ClauseRole.PRACTICE
+    link_texts: tuple[str, ...] = ()  # the visible words of each link, for "link text only"
 
     @property
     def section(self) -> str:

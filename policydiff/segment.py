@@ -69,6 +69,7 @@ def segment(
             lead_in=_last_sentence(block.lead_in, lang),
             links=block.links,
             role=role,
+            link_texts=block.link_texts,
         )
         clauses.append(clause)
         previous = clause

@@ -183,3 +183,20 @@ def test_renames_need_to_recur_and_never_cover_practice_words() -> None:
     assert renames.shown == (("Twitter", "X"),)
     once = find_renames([word_ops("Google LLC translates", "Microsoft Corporation translates")], EN)
     assert not once.pairs
+
+
+def test_a_change_inside_a_links_words_is_cosmetic() -> None:
+    # Quoted from ../shared/corpus/curated/twitter_privacy_2023-05-18.md → twitter_privacy_2023-09-29.md
+    old = "explain why we have removed content or accounts from our services (e.g. [Twitter Rules](https://help.twitter.com/rules))."
+    new = "explain why we have removed content or accounts from our services (e.g. [Our Rules](https://help.x.com/rules))."
+    import policydiff
+    from policydiff.models import Snapshot
+
+    def md(text: str) -> Snapshot:
+        return Snapshot(text.encode(), media_type="text/markdown")
+
+    (change,) = policydiff.compare(md(old), md(new)).changed()
+    assert (change.substantive, change.reason) == (False, "link text")
+    reworded = new.replace("removed content", "removed posts")
+    (change,) = policydiff.compare(md(old), md(reworded)).changed()
+    assert change.substantive

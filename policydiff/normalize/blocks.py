@@ -32,6 +32,7 @@ class Block:
     number: str | None = None
     lead_in: str | None = None
     links: tuple[str, ...] = ()
+    link_texts: tuple[str, ...] = ()  # the visible words of each link
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,6 +299,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self._buffer: list[str] = []
         self._links: list[str] = []
+        self._anchors: list[str] = []  # visible words of links since the last block
 
     # -- inline text -------------------------------------------------------
     def _inline(
@@ -318,6 +319,13 @@ class _Walker:
             return
         if node.name == "a" and node.get("href"):
             links.append(str(node["href"]))
+            start = len(out)
+            for child in node.children:
+                self._inline(child, out, links, stop)
+            words = canon("".join(out[start:]))
+            if words:
+                self._anchors.append(words)
+            return
         block = node.name in _CONTAINERS or node.name in _HEADINGS or node.name in ("li", "tr")
         if block:
             out.append(" ")
@@ -327,10 +335,21 @@ class _Walker:
             out.append(" ")
 
     # -- blocks ------------------------------------------------------------
+    def _take_anchors(self) -> tuple[str, ...]:
+        anchors, self._anchors = tuple(dict.fromkeys(self._anchors)), []
+        return anchors
+
     def flush(self) -> None:
         text = canon("".join(self._buffer))
         if text:
-            self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=_dedupe(self._links)))
+            self.blocks.append(
+                Block(
+                    ClauseKind.PARAGRAPH,
+                    text,
+                    links=_dedupe(self._links),
+                    link_texts=self._take_anchors(),
+                )
+            )
         self._buffer, self._links = [], []
 
     def container(self, node: Tag) -> None:
@@ -381,7 +400,14 @@ class _Walker:
         if text:
             number, _ = split_number(text)
             self.blocks.append(
-                Block(ClauseKind.HEADING, text, level=level, number=number, links=_dedupe(links))
+                Block(
+                    ClauseKind.HEADING,
+                    text,
+                    level=level,
+                    number=number,
+                    links=_dedupe(links),
+                    link_texts=self._take_anchors(),
+                )
             )
 
     def _list(self, node: Tag, lead_in: str | None, depth: int) -> None:
@@ -410,6 +436,7 @@ class _Walker:
                         number=number,
                         lead_in=lead_in,
                         links=_dedupe(links),
+                        link_texts=self._take_anchors(),
                     )
                 )
             for sub in nested:
@@ -442,6 +469,7 @@ class _Walker:
                 self._inline(cell, out, links)
                 texts.append(canon("".join(out)))
             if not any(texts):
+                self._take_anchors()
                 continue
             text = " | ".join(texts)
             is_header = all(c.name == "th" for c in cells) and header is None
@@ -451,6 +479,7 @@ class _Walker:
                     text,
                     lead_in=None if is_header else header,
                     links=_dedupe(links),
+                    link_texts=self._take_anchors(),
                 )
             )
             if is_header:

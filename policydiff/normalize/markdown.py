@@ -15,7 +15,7 @@ from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import canon
 
-__all__ = ["inline_text", "parse_markdown"]
+__all__ = ["inline_parts", "inline_text", "parse_markdown"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -40,8 +40,15 @@ _BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
 
 def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     """Visible text and link targets of one Markdown inline run."""
+    text, links, _ = inline_parts(source)
+    return text, links
+
+
+def inline_parts(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Visible text, link targets and the visible words of each link."""
     links: list[str] = []
-    text = _strip_links(source, links) if "[" in source else source
+    anchors: list[str] = []
+    text = _strip_links(source, links, anchors) if "[" in source else source
     escaped = "\\" in text
     if escaped:  # hide escaped characters from the emphasis rules, restore them at the end
         text = _ESCAPE.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), text)
@@ -65,10 +72,17 @@ def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     if "&" in text:
         text = html.unescape(text)
     unique = tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))
-    return canon(text), unique
+    words = tuple(dict.fromkeys(w for w in (canon(_plain(a)) for a in anchors) if w))
+    return canon(text), unique, words
 
 
-def _strip_links(text: str, links: list[str]) -> str:
+def _plain(anchor: str) -> str:
+    """A link's visible words without emphasis marks or escapes."""
+    anchor = _ESCAPE.sub(r"\1", anchor)
+    return re.sub(r"[*_`~]+", "", anchor)
+
+
+def _strip_links(text: str, links: list[str], anchors: list[str] | None = None) -> str:
     """Replace ``[text](url)`` and ``![alt](src)`` by their text (images by nothing)."""
     out: list[str] = []
     i, n = 0, len(text)
@@ -98,7 +112,10 @@ def _strip_links(text: str, links: list[str]) -> str:
                     url = target.split()[0] if target else ""
                     if not image:
                         links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
-                        out.append(_strip_links(text[start + 1 : close], links))
+                        inner = _strip_links(text[start + 1 : close], links, anchors)
+                        if anchors is not None:
+                            anchors.append(inner)
+                        out.append(inner)
                     i = end + 1
                     continue
         out.append(char)
@@ -146,7 +163,7 @@ class _Reader:
     def end_paragraph(self) -> None:
         if self.paragraph:
             source = " ".join(self.paragraph)
-            text, links = inline_text(source)
+            text, links, anchors = inline_parts(source)
             if text and _BOLD_TITLE.match(source.strip()) and looks_like_title(text):
                 # A short paragraph that is all bold is how many sites write a heading.
                 number, _ = split_number(text)
@@ -160,12 +177,14 @@ class _Reader:
                     )
                 )
             elif text:
-                self.blocks.append(Block(ClauseKind.PARAGRAPH, text, links=links))
+                self.blocks.append(
+                    Block(ClauseKind.PARAGRAPH, text, links=links, link_texts=anchors)
+                )
             self.paragraph = []
 
     # lists -----------------------------------------------------------------
     def emit_item(self, item: _Open, depth: int) -> None:
-        text, links = inline_text(" ".join(item.lines))
+        text, links, anchors = inline_parts(" ".join(item.lines))
         number = item.number
         if number is None:
             found, rest = split_number(text)
@@ -180,6 +199,7 @@ class _Reader:
                     number=number,
                     lead_in=self.leads[depth - 1],
                     links=links,
+                    link_texts=anchors,
                 )
             )
         item.lines = []
@@ -224,13 +244,15 @@ class _Reader:
             return
         header: str | None = None
         for index, cells in enumerate(self.table):
-            parts = [inline_text(c) for c in cells]
+            parts = [inline_parts(c) for c in cells]
             text = " | ".join(p[0] for p in parts)
             links = tuple(dict.fromkeys(link for p in parts for link in p[1]))
+            anchors = tuple(dict.fromkeys(a for p in parts for a in p[2]))
             if not any(p[0] for p in parts):
                 continue
+            lead = None if index == 0 else header
             self.blocks.append(
-                Block(ClauseKind.ROW, text, lead_in=None if index == 0 else header, links=links)
+                Block(ClauseKind.ROW, text, lead_in=lead, links=links, link_texts=anchors)
             )
             if index == 0:
                 header = text
