@@ -196,6 +196,7 @@ def build_timeline(
     # Archives often record a page flipping between two states (A B A B): compare each pair
     # of texts once.
     seen: dict[tuple[int, int], tuple[ClauseChange, ...]] = {}
+    gone: dict[str, list[int]] = {}  # text of clauses that disappeared -> their histories
     if versions:
         for clause in versions[0].document.clauses:
             owner[clause.ordinal] = len(histories)
@@ -220,8 +221,15 @@ def build_timeline(
         for change in changes:
             sources = [owner[c.ordinal] for c in change.old if c.ordinal in owner]
             if change.kind is ChangeKind.ADDED or not sources:
-                history = len(histories)
-                histories.append({"section": change.section, "text": change.new_text, "events": []})
+                # A clause that comes back (pages recorded flipping between two states) is
+                # the same clause reappearing, not a new one.
+                waiting = gone.get(change.new_text)
+                history = waiting.pop() if waiting else None
+                if history is None:
+                    history = len(histories)
+                    histories.append(
+                        {"section": change.section, "text": change.new_text, "events": []}
+                    )
                 sources = [history]
                 kind = "appeared"
             else:
@@ -232,6 +240,9 @@ def build_timeline(
                 }.get(change.kind, "")
             for clause in change.new:
                 following[clause.ordinal] = sources[0]
+            if change.kind is ChangeKind.REMOVED:
+                for history in sources:
+                    gone.setdefault(change.old_text, []).append(history)
             if kind:
                 for history in dict.fromkeys(sources):
                     histories[history]["events"].append(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from html import escape
 
-from policydiff.chronicle import Step, Timeline
+from policydiff.chronicle import Event, Step, Timeline
 from policydiff.models import ChangeKind
 from policydiff.report.html import change_html, link, page
 
@@ -22,6 +22,17 @@ COLOURS = {
     "neutral": "#5f6368",
     None: "#b9b4a7",
 }
+
+
+SHOWN_EVENTS = 12  # a clause with more events shows its first and last few
+
+
+def _shown(events: tuple[Event, ...]) -> list[Event | int]:
+    """The events to list, with the number of those left out where they were."""
+    if len(events) <= SHOWN_EVENTS:
+        return list(events)
+    half = SHOWN_EVENTS // 2
+    return [*events[:half], len(events) - 2 * half, *events[-half:]]
 
 
 def _date(step_or_version_at: object) -> str:
@@ -57,7 +68,10 @@ def _text(timeline: Timeline) -> Iterator[str]:
             yield f"  {history.section or '(top of document)'}"
             text = history.text if len(history.text) <= 90 else history.text[:87] + "..."
             yield f"    “{text}”"
-            for event in history.events:
+            for event in _shown(history.events):
+                if isinstance(event, int):
+                    yield f"    … {event} more events …"
+                    continue
                 if event.kind == "present":
                     line = f"{_date(event.at)}  present in the first version"
                 else:
@@ -103,7 +117,10 @@ def _html(timeline: Timeline) -> Iterator[str]:
         yield '<div class="history">'
         yield f'<div class="label">{escape(history.section or "(top of document)")}</div>'
         yield f'<p>{escape(history.text)}</p><ol class="events">'
-        for event in history.events:
+        for event in _shown(history.events):
+            if isinstance(event, int):
+                yield f'<li class="quiet">… {event} more events …</li>'
+                continue
             what = event.kind if event.kind != "present" else "present in the first version"
             detail = (
                 f": {event.summary}"
@@ -121,11 +138,22 @@ def _html(timeline: Timeline) -> Iterator[str]:
             )
         yield "</ol></div>"
     yield "<h2>Every version's changes</h2>"
+    shown: dict[int, Step] = {}  # the same pair of texts, compared once, is shown once
     for step in timeline.steps:
         if not step.substantive:
             continue
         old, new = step.comparison.old, step.comparison.new
         yield f'<section class="version" id="v{step.index}">'
+        earlier = shown.get(id(step.comparison.changes))
+        if earlier is not None:
+            when = _date(earlier.comparison.new.captured_at)
+            yield (
+                f"<h3>{_date(new.captured_at)} <small>compared with {_date(old.captured_at)}</small></h3>"
+                f'<p class="quiet">The same changes as on <a href="#v{earlier.index}">{when}</a>: '
+                "the page went back and forth between the same two texts.</p></section>"
+            )
+            continue
+        shown[id(step.comparison.changes)] = step
         yield (
             f"<h3>{_date(new.captured_at)} <small>compared with {_date(old.captured_at)} · "
             f"{link(new.archive_url, 'archived capture') if new.archive_url else escape(new.label)}"
