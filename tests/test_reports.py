@@ -206,3 +206,21 @@ def test_timeline_html_renders_and_a_mark_opens_its_redline(
         assert section.is_visible()
     assert visit.console == []
     assert visit.requests == [path.resolve().as_uri()]
+
+
+def test_a_clause_that_comes_back_keeps_its_history() -> None:
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from policydiff.chronicle import build_timeline
+    from policydiff.sources import read_file
+
+    first = read_file(PRIVACY / "20250724181903.md")
+    gone = read_file(PRIVACY / "20251210125100.md")
+    back = dataclasses.replace(first, captured_at=datetime(2026, 1, 1, tzinfo=UTC), sha256="")
+    timeline = build_timeline([first, gone, back], name="flip")
+    scan = [h for h in timeline.histories if "brief facial scan" in h.text]
+    assert len(scan) == 1
+    assert [e.kind for e in scan[0].events] == ["present", "disappeared", "appeared"]
+    # The way back is a different comparison (B → A), shown in full; A → B → A folds nothing.
+    assert len(timeline.versions) == 3 and len(timeline.steps) == 2
