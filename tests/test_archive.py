@@ -237,3 +237,22 @@ def test_fetch_killed_midway_resumes_and_downloads_only_what_is_missing(
     after = check_store(tmp_path)
     assert len(after) == len(CAPTURES)
     assert set(before) <= set(after)
+
+
+def test_timeline_of_an_archived_url(pywb: Pywb, tmp_path: Path) -> None:
+    code, out, err = run(
+        "timeline",
+        URL,
+        "--from",
+        "2024",
+        "--to",
+        "2024-12",
+        "--archive",
+        pywb.base,
+        "--store",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    assert "3 captures, 3 distinct versions, 2024-07-15 → 2024-12-28" in out
+    assert "2024-09-23  modified: disclosure to authorities widened" in out
+    assert len(check_store(tmp_path)) == 3
