@@ -211,7 +211,7 @@ def history(
         captures = _archive(archive).captures(
             url, start=_date_option(start, False), end=_date_option(end, True)
         )
-        held = {s.meta.get("digest") for s in store.captures(url)}
+        held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":
@@ -270,7 +270,7 @@ def fetch(
             captures = client.captures(
                 url, start=_date_option(start, False), end=_date_option(end, True)
             )
-        held = {s.meta.get("digest") for s in store.captures(url)}
+        held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     missing = [c for c in captures if c.new_content and c.digest not in held]

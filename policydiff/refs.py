@@ -109,9 +109,9 @@ def resolve(
 
 
 def _keep(capture: Capture, store: Store, archive: WaybackArchive) -> Snapshot:
-    for stored in store.captures(capture.original):
-        if stored.meta.get("digest") == capture.digest:
-            return stored.snapshot()
+    stored = store.with_digest(capture.original, capture.digest)
+    if stored is not None:
+        return stored.snapshot()
     snapshot = archive.fetch(capture)
     store.put(snapshot, http_status=capture.status)
     return snapshot

@@ -108,22 +108,13 @@ class Store:
         captures = self.captures(url_or_key)
         return captures[-1] if captures else None
 
-    def has(
-        self,
-        url_or_key: str,
-        *,
-        sha256: str | None = None,
-        digest: str | None = None,
-        captured_at: datetime | None = None,
-    ) -> bool:
-        for stored in self.captures(url_or_key):
-            if sha256 and stored.sha256 == sha256:
-                return True
-            if digest and stored.meta.get("digest") == digest:
-                return True
-            if captured_at and stored.captured_at == captured_at:
-                return True
-        return False
+    def with_digest(self, url_or_key: str, digest: str) -> Stored | None:
+        """The stored capture whose archive digest is ``digest``, if any."""
+        return next((s for s in self.captures(url_or_key) if s.meta.get("digest") == digest), None)
+
+    def digests(self, url_or_key: str) -> set[str]:
+        """The archive digests of every stored capture of a URL."""
+        return {str(s.meta["digest"]) for s in self.captures(url_or_key) if s.meta.get("digest")}
 
     # -- writing -----------------------------------------------------------------
     def put(self, snapshot: Snapshot, **provenance: object) -> Stored:

@@ -43,9 +43,7 @@ def versions_of(
         client = archive()
         captures = [c for c in client.captures(source, start=start, end=end) if c.new_content]
         for index, capture in enumerate(captures):
-            if not any(
-                s.meta.get("digest") == capture.digest for s in store.captures(capture.original)
-            ):
+            if store.with_digest(capture.original, capture.digest) is None:
                 store.put(client.fetch(capture), http_status=capture.status)
             if progress:
                 progress(index + 1, len(captures))

@@ -293,10 +293,8 @@ def _fetch(
         if not captures:
             raise PolicydiffError(f"{policy.url}: no capture in the archive")
         newest = captures[-1]
-        for held in store.captures(policy.url):
-            if held.meta.get("digest") == newest.digest:
-                return held.snapshot()
-        return archive.fetch(newest)
+        held = store.with_digest(policy.url, newest.digest)
+        return held.snapshot() if held is not None else archive.fetch(newest)
     page = session.get(policy.url, kind="live")
     return Snapshot(
         content=page.content,
