@@ -20,7 +20,7 @@ from bs4.element import (
 from policydiff.errors import EmptyInput, InputError, NestingTooDeep, SelectorNotFound
 from policydiff.models import ClauseKind
 from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
-from policydiff.normalize.numbering import split_number
+from policydiff.normalize.numbering import split_item_number, split_number
 from policydiff.normalize.text import canon
 
 __all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
@@ -427,7 +427,7 @@ class _Walker:
             number = f"{counter}" if ordered else None
             if text:
                 if number is None:
-                    number, text = _item_number(text)
+                    number, text = split_item_number(text)
                 self.blocks.append(
                     Block(
                         ClauseKind.ITEM,
@@ -498,13 +498,6 @@ def _is_layout(table: Tag, rows: list[Tag]) -> bool:
     if table.find(["h1", "h2", "h3", "h4", "h5", "h6", "table"]) is not None:
         return True
     return any(len(cell.get_text()) > 3000 for row in rows for cell in row.find_all(["td", "th"]))
-
-
-def _item_number(text: str) -> tuple[str | None, str]:
-    number, rest = split_number(text)
-    if number is not None and (number.startswith("(") or number.endswith(")")):
-        return number, rest
-    return None, text
 
 
 def _int(value: object, default: int) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from policydiff.models import ClauseKind
 from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
-from policydiff.normalize.numbering import split_number
+from policydiff.normalize.numbering import split_item_number, split_number
 from policydiff.normalize.text import canon
 
 __all__ = ["inline_parts", "inline_text", "parse_markdown"]
@@ -187,9 +187,7 @@ class _Reader:
         text, links, anchors = inline_parts(" ".join(item.lines))
         number = item.number
         if number is None:
-            found, rest = split_number(text)
-            if found is not None and (found.startswith("(") or found.endswith(")")):
-                number, text = found, rest
+            number, text = split_item_number(text)
         if text:
             self.blocks.append(
                 Block(

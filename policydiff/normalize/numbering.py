@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_number"]
+__all__ = ["split_item_number", "split_number"]
 
 _PATTERNS = (
     # "8.3. Law Enforcement", "1 Introduction", "3.1.1. Optional Data"
@@ -32,4 +32,13 @@ def split_number(text: str) -> tuple[str | None, str]:
             elif whole.endswith(")"):
                 number = f"{number})"
             return number, text[match.end() :].strip()
+    return None, text
+
+
+def split_item_number(text: str) -> tuple[str | None, str]:
+    """A list item's own enumerator ("(a)", "iv)") split off; any other leading number
+    (a year, an amount) stays part of the item's text."""
+    number, rest = split_number(text)
+    if number is not None and (number.startswith("(") or number.endswith(")")):
+        return number, rest
     return None, text
