@@ -70,13 +70,27 @@ def _matches(
     return [term for _, term in sorted(chosen, key=lambda c: c[0])]
 
 
-def _negated(sentence: str, lexicon: Lexicon) -> bool:
+def _first_action(
+    text: str, lexicon: Lexicon, cues: frozenset[str] | None = None
+) -> tuple[int, str | None] | None:
+    """Where the text's first action verb starts, and its category (earlier lexicon
+    entries win a tie)."""
+    cues = stems(text) if cues is None else cues
+    first: tuple[int, str | None] | None = None
+    for entry in lexicon.families["actions"]:
+        if not entry.may_match(cues):
+            continue
+        match = entry.pattern.search(text)
+        if match and (first is None or match.start() < first[0]):
+            first = (match.start(), entry.category)
+    return first
+
+
+def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> bool:
     """True when a negation governs the sentence's first action ("we don't share")."""
-    actions = [m.start() for e in lexicon.families["actions"] for m in e.pattern.finditer(sentence)]
-    if not actions:
+    if first is None:
         return False
-    first = min(actions)
-    window = sentence[max(0, first - 60) : first]
+    window = sentence[max(0, first[0] - 60) : first[0]]
     negation = None
     for match in lexicon.negations.finditer(window):
         negation = match
@@ -93,8 +107,10 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
         slots[family] = tuple(_matches(text, entries, cues))
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
-    negated = _negated(text, lexicon) or bool(
-        context and not slots.get("actions") and _negated(context, lexicon)
+    first = _first_action(text, lexicon, cues)
+    context_first = _first_action(context, lexicon) if context else None
+    negated = _negated(text, lexicon, first) or bool(
+        context and not slots.get("actions") and _negated(context, lexicon, context_first)
     )
     grammar = lexicon.grammar
     durations = [
@@ -113,7 +129,8 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
     slots["qualifiers"] = qualifiers
     return Frame(
         text=text,
-        category=_category(text, lexicon) or (_category(context, lexicon) if context else None),
+        category=_category(text, lexicon, first)
+        or (_category(context, lexicon, context_first) if context else None),
         negated=negated,
         slots=slots,
         retention_days=tuple(durations),
@@ -157,7 +174,7 @@ def _heads(
     return tuple(heads), tuple(qualifiers)
 
 
-def _category(text: str, lexicon: Lexicon) -> str | None:
+def _category(text: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> str | None:
     """The category with the most cue words; a tie goes to the category of the first
     verb ("may be shared … or advertising" is sharing), else to the one listed first."""
     hits = {name: len(pattern.findall(text)) for name, pattern in lexicon.categories}
@@ -165,12 +182,6 @@ def _category(text: str, lexicon: Lexicon) -> str | None:
     if not most:
         return None
     tied = [name for name, count in hits.items() if count == most]
-    if len(tied) > 1:
-        first: tuple[int, str | None] = (len(text), None)
-        for entry in lexicon.families["actions"]:
-            match = entry.pattern.search(text)
-            if match and match.start() < first[0]:
-                first = (match.start(), entry.category)
-        if first[1] in tied:
-            return first[1]
+    if len(tied) > 1 and first is not None and first[1] in tied:
+        return first[1]
     return tied[0]
