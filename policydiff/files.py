@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_atomic", "write_json"]
+__all__ = ["write_atomic", "write_json", "write_text"]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -33,5 +33,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.close(folder)
 
 
+def write_text(path: Path, text: str) -> None:
+    write_atomic(path, text.encode("utf-8"))
+
+
 def write_json(path: Path, data: Any) -> None:
-    write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

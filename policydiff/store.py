@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from policydiff._version import __version__
 from policydiff.errors import StoreError
-from policydiff.files import write_atomic
+from policydiff.files import write_atomic, write_json
 from policydiff.models import Snapshot
 from policydiff.sources import SIDECAR_SUFFIX, read_file
 
@@ -154,7 +154,7 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, snapshot.content)
             side = path.with_name(path.name + SIDECAR_SUFFIX)
-            write_atomic(side, (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+            write_json(side, meta)
         except OSError as err:
             raise StoreError(f"cannot write to the store at {self.root}: {err}") from err
         stored = self._stored(key, path, side)

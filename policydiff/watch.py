@@ -30,7 +30,7 @@ from policydiff.archive.http import Session
 from policydiff.archive.wayback import IA, WaybackArchive
 from policydiff.engine import compare_documents, read_document
 from policydiff.errors import PolicydiffError
-from policydiff.files import write_atomic, write_json
+from policydiff.files import write_json, write_text
 from policydiff.models import Clause, Comparison, Document, Section, Snapshot
 from policydiff.notify import Alert, send_email, send_webhook
 from policydiff.report.atom import FeedEntry, render_feed
@@ -75,7 +75,7 @@ class WatchState:
         with self.lock:
             entry = self.data["policies"].setdefault(name, {})
             entry.update(values)
-            _write_json(self.path, self.data)
+            write_json(self.path, self.data)
 
     def record_sent(self, name: str, alert: str, target: str) -> None:
         with self.lock:
@@ -83,7 +83,7 @@ class WatchState:
             sent = entry.setdefault("sent", {}).setdefault(alert, [])
             if target not in sent:
                 sent.append(target)
-            _write_json(self.path, self.data)
+            write_json(self.path, self.data)
 
     def sent(self, name: str, alert: str) -> list[str]:
         with self.lock:
@@ -103,7 +103,7 @@ class WatchState:
                     "content": entry.content,
                 }
             )
-            _write_json(self.out / "feed.json", self.feed)
+            write_json(self.out / "feed.json", self.feed)
             entries = [
                 FeedEntry(
                     e["id"],
@@ -119,7 +119,7 @@ class WatchState:
             feed = render_feed(
                 entries, feed_id=FEED_ID, title="policydiff: substantive changes", updated=newest
             )
-            _write_text(self.out / "feed.xml", feed)
+            write_text(self.out / "feed.xml", feed)
 
 
 def run_watch(
@@ -165,7 +165,7 @@ def run_watch(
     started = clock()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         outcomes = list(pool.map(job, policies))
-    _write_json(
+    write_json(
         out / "run.json",
         {
             "started": started.isoformat(),
@@ -351,9 +351,9 @@ def _write_reports(
         "markdown": folder / f"{stem}.md",
         "json": folder / f"{stem}.json",
     }
-    _write_text(paths["html"], render_html(comparison))
-    _write_text(paths["markdown"], render_markdown(comparison))
-    _write_json(paths["json"], comparison.to_dict())
+    write_text(paths["html"], render_html(comparison))
+    write_text(paths["markdown"], render_markdown(comparison))
+    write_json(paths["json"], comparison.to_dict())
     return {kind: str(path) for kind, path in paths.items()}
 
 
@@ -391,11 +391,3 @@ def _read_json(path: Path, default: Any) -> Any:
         return default
     except (OSError, ValueError) as err:
         raise PolicydiffError(f"cannot read {path}: {err}") from err
-
-
-def _write_json(path: Path, data: Any) -> None:
-    write_json(path, data)
-
-
-def _write_text(path: Path, text: str) -> None:
-    write_atomic(path, text.encode("utf-8"))

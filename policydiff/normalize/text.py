@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["canon", "fold"]
+__all__ = ["canon", "fold", "shorten"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -61,3 +61,8 @@ def fold(text: str) -> str:
     Two texts with the same fold differ only in case, punctuation, quotes or spacing.
     """
     return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to fit ``limit`` characters, with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

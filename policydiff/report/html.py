@@ -13,6 +13,7 @@ from html import escape
 
 from policydiff._version import __version__
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+from policydiff.normalize.text import shorten
 from policydiff.report.redline import pieces, source_facts
 from policydiff.semantics import describe
 
@@ -177,7 +178,7 @@ def _body(comparison: Comparison, title: str) -> Iterator[str]:
             yield from _change(index, change)
         else:
             quiet.append(
-                f"<li>{escape(change.kind.value)}: {escape(_short(change.new_text or change.old_text))}"
+                f"<li>{escape(change.kind.value)}: {escape(shorten(change.new_text or change.old_text, 90))}"
                 f" <em>({escape(change.reason or 'cosmetic')})</em></li>"
             )
             yield from _change(index, change, quiet=True)
@@ -287,7 +288,3 @@ def _piece(sign: str, text: str) -> str:
 def _anchor(section: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in section.lower()).strip("-")
     return "s-" + (slug[:60] or "top")
-
-
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

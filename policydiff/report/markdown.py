@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+from policydiff.normalize.text import shorten
 from policydiff.report.redline import pieces, source_facts
 from policydiff.semantics import describe
 
@@ -57,7 +58,7 @@ def _lines(comparison: Comparison) -> Iterator[str]:
         yield f"<details><summary>{len(quiet)} change(s) that are not substantive</summary>"
         yield ""
         for change in quiet:
-            text = _short(change.new_text or change.old_text)
+            text = shorten(change.new_text or change.old_text, 90)
             yield (
                 f"- {change.kind.value} in {escape_markdown(change.section or 'the policy')}: "
                 f"{escape_markdown(text)} *({escape_markdown(change.reason or 'cosmetic')})*"
@@ -112,7 +113,3 @@ def _piece(sign: str, text: str) -> str:
     tail = text[len(text.rstrip()) :]
     marker = "~~" if sign == "-" else "**"
     return f"{lead}{marker}{escape_markdown(text.strip())}{marker}{tail}"
-
-
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

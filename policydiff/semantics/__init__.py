@@ -12,6 +12,7 @@ import dataclasses
 from functools import lru_cache
 
 from policydiff.models import ChangeKind, ClauseChange, Finding
+from policydiff.normalize.text import shorten
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
@@ -117,7 +118,7 @@ def _findings(
                 label,
                 direction,
                 f"practice no longer stated: {_gist(old)}",
-                _short(old.text),
+                shorten(old.text, 120),
                 None,
             )
         ]
@@ -139,7 +140,7 @@ def _findings(
                     direction,
                     f"new practice: {_gist(new)}",
                     None,
-                    _short(new.text),
+                    shorten(new.text, 120),
                 ),
             )
     if not findings:
@@ -181,7 +182,3 @@ def _gist(frame: Frame) -> str:
     data = ", ".join(dict.fromkeys(t.words for t in frame.get("data")[:3]))
     gist = ("not " if frame.negated else "") + (verbs or "states")
     return f"{gist} — {data}" if data else gist
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
