@@ -42,9 +42,11 @@ def versions_of(
     elif (start or end) and archive is not None:
         client = archive()
         captures = [c for c in client.captures(source, start=start, end=end) if c.new_content]
+        held = store.digests(source)  # read the store once, not once per capture
         for index, capture in enumerate(captures):
-            if store.with_digest(capture.original, capture.digest) is None:
+            if capture.digest not in held:
                 store.put(client.fetch(capture), http_status=capture.status)
+                held.add(capture.digest)
             if progress:
                 progress(index + 1, len(captures))
         snapshots = [s.snapshot() for s in store.captures(source)]

@@ -43,6 +43,20 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)  # unless the client gave up, as it should have
 
+    def _huge(self, *, declare_length: bool) -> None:
+        """200 MB of HTML, announced by Content-Length or read until the connection closes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        if declare_length:
+            self.send_header("Content-Length", str(200_000_000))
+        else:
+            self.close_connection = True
+        self.end_headers()
+        chunk = b"<p>" + b"x" * 65_533
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for _ in range(200_000_000 // len(chunk)):
+                self.wfile.write(chunk)
+
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
         hits = self.server.count(path)
@@ -70,27 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             self._send(200, bomb(), {"Content-Encoding": "gzip"})
         elif path == "/huge":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(200_000_000))
-            self.end_headers()
-            chunk = b"<p>" + b"x" * 65_533
-            try:
-                for _ in range(200_000_000 // len(chunk)):
-                    self.wfile.write(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            self._huge(declare_length=True)
         elif path == "/huge-chunked":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()  # no length: read until close
-            self.close_connection = True
-            chunk = b"<p>" + b"x" * 65_533
-            try:
-                for _ in range(200_000_000 // len(chunk)):
-                    self.wfile.write(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            self._huge(declare_length=False)
         elif path == "/loop":
             self._send(302, b"", {"Location": "/loop"})
         elif path == "/latin1":
