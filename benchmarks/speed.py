@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import policydiff  # noqa: E402
-from policydiff.engine import compare_documents, compare_snapshots, read_document  # noqa: E402
+from policydiff.comparison import compare_documents, compare_snapshots, read_document  # noqa: E402
 from policydiff.models import Clause, ClauseKind, Document, Section  # noqa: E402
 from policydiff.normalize.text import fold  # noqa: E402
 from policydiff.segment import clause_id  # noqa: E402
@@ -164,7 +164,7 @@ def startup(repeat: int) -> None:
 
 
 def terms_timeline() -> None:
-    from policydiff.chronicle import build_timeline
+    from policydiff.timeline import build_timeline
 
     folder = CORPUS / "history" / "telegram" / "terms-of-service"
     if not folder.is_dir():

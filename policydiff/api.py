@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from policydiff.engine import compare_snapshots
+from policydiff.comparison import compare_snapshots
 from policydiff.models import Comparison, Snapshot
 from policydiff.normalize import DEFAULT_MAX_BYTES
 from policydiff.sources import to_snapshot

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from policydiff._version import __version__
+from policydiff.report import FORMATS, Options, render
 
 if TYPE_CHECKING:
     from policydiff.archive.wayback import WaybackArchive
@@ -38,7 +39,7 @@ def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     """A command-line reference as a snapshot: ``-`` is standard input, else a file,
     ``URL@DATE``, ``URL@latest`` or ``live:URL``."""
     from policydiff.models import Snapshot
-    from policydiff.refs import resolve
+    from policydiff.versions import resolve
 
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
@@ -99,11 +100,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "html", "markdown"]),
+    type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
-    help="text for a terminal, json for programs, html for a self-contained redline page, "
-    "markdown for issues and mailing lists.",
+    help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + ".",
 )
 @click.option(
     "--selector",
@@ -148,35 +148,15 @@ def compare(
         )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                result.to_dict(include_unchanged=include_unchanged), ensure_ascii=False, indent=2
-            )
-        )
-    elif fmt == "html":
-        from policydiff.report.html import render_html
-
-        click.echo(render_html(result), nl=False)
-    elif fmt == "markdown":
-        from policydiff.report.markdown import render_markdown
-
-        click.echo(render_markdown(result), nl=False)
-    else:
-        from policydiff.report.text import render_text
-
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
-        click.echo(
-            render_text(result, color=use_color, include_unchanged=include_unchanged),
-            nl=False,
-            color=use_color,
-        )
+    use_color = fmt == "text" and (color == "always" or (color == "auto" and sys.stdout.isatty()))
+    options = Options(color=use_color, include_unchanged=include_unchanged)
+    click.echo(render(result, fmt, options), nl=False, color=use_color)
     sys.exit(EXIT_CHANGED if result.summary.substantive else EXIT_SAME)
 
 
 def _date_option(value: str | None, end: bool) -> datetime | None:
     from policydiff.archive.wayback import parse_timestamp
-    from policydiff.refs import period_end
+    from policydiff.versions import period_end
 
     if value is None:
         return None
@@ -257,7 +237,8 @@ def fetch(
 ) -> None:
     """Download the captures of URL that the store does not hold yet, one per distinct
     content, with their provenance. Safe to interrupt and run again: it resumes."""
-    from policydiff.errors import ArchiveError, PolicydiffError
+    from policydiff.errors import PolicydiffError
+    from policydiff.versions import fetch_missing
 
     if at and (start or end):
         raise click.UsageError("--at cannot be combined with --from/--to")
@@ -276,24 +257,16 @@ def fetch(
     missing = [c for c in captures if c.new_content and c.digest not in held]
     click.echo(f"{len(captures)} captures, {len(missing)} to download into {store.root}", err=True)
     failed: list[str] = []
-    stored = 0
-    with click.progressbar(
-        missing,
-        label="fetching",
-        file=sys.stderr,
-        item_show_func=lambda c: c.timestamp if c else None,
-    ) as bar:
-        for capture in bar:
-            try:
-                snapshot = client.fetch(capture)
-                store.put(snapshot, http_status=capture.status)
-                stored += 1
-            except ArchiveError as err:
-                failed.append(f"{capture.timestamp}: {err}")
-            except PolicydiffError as err:
-                raise _Failure(
-                    f"{err} (stored {stored} before stopping; run again to resume)"
-                ) from err
+    with click.progressbar(length=len(missing), label="fetching", file=sys.stderr) as bar:
+        try:
+            stored = fetch_missing(
+                url, missing, store, client, progress=lambda _: bar.update(1), skipped=failed
+            )
+        except PolicydiffError as err:
+            raise _Failure(
+                f"{err} (stored {len(store.digests(url) - held)} before stopping; run again "
+                "to resume)"
+            ) from err
     for line in failed:
         click.echo(f"skipped {line}", err=True)
     click.echo(f"stored {stored} new captures in {store.root}")
@@ -318,7 +291,7 @@ def explain(
     """Print, for each clause of FILE (or URL@DATE, live:URL), the frame policydiff reads:
     category, negation, modality, data, recipients, purposes, conditions, safeguards,
     retention, rights. Use it to see why a finding fired, or which words the lexicon lacks."""
-    from policydiff.engine import read_document
+    from policydiff.comparison import read_document
     from policydiff.errors import PolicydiffError
     from policydiff.report.explain import render_explain
 
@@ -358,9 +331,9 @@ def timeline(
     a store reference (telegram.org/privacy), or a URL with --from/--to (its archived captures
     are fetched into the store first). Consecutive versions are compared; versions whose text
     is the same are folded together; every clause is followed from its first appearance."""
-    from policydiff.chronicle import build_timeline
     from policydiff.errors import PolicydiffError
-    from policydiff.timeline import versions_of
+    from policydiff.timeline import build_timeline
+    from policydiff.versions import versions_of
 
     store = _store(store_dir)
     try:

@@ -22,6 +22,7 @@ so a caller needs one ``except`` clause to handle them all::
     ├── ArchiveError               the archive answered, but not with a usable capture
     ├── StoreError                 the local store cannot be read or written
     ├── WatchFileError             a watch file is invalid (``path``, ``line``, ``key``)
+    ├── RuleDataError              a bundled rule file is invalid (``file``, ``key``)
     └── NotifyError                a webhook or e-mail could not be delivered
 
 Each subclass carries the data a caller needs (``InputTooLarge.size``,
@@ -45,6 +46,7 @@ __all__ = [
     "PolicydiffError",
     "RateLimited",
     "RedirectLoop",
+    "RuleDataError",
     "SelectorNotFound",
     "SourceError",
     "SourceNotFound",
@@ -171,6 +173,16 @@ class WatchFileError(PolicydiffError):
         self.path = path
         self.line = line
         self.key = key
+
+
+class RuleDataError(PolicydiffError):
+    """A rule data file (a language's lexicon, the direction rules) does not fit its schema."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+        self.file = file
+        self.key = key
+        self.problem = problem
 
 
 class NotifyError(PolicydiffError):

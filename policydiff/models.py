@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "SCHEMA",
+    "Category",
     "ChangeKind",
     "Clause",
     "ClauseChange",
@@ -27,6 +28,7 @@ __all__ = [
     "Section",
     "Snapshot",
     "Summary",
+    "Verdict",
 ]
 
 
@@ -139,19 +141,54 @@ class ChangeKind(enum.Enum):
 Op = tuple[str, str]
 
 
-class Direction(enum.Enum):
+class Direction(enum.StrEnum):
+    """Which way a finding moves a practice, for the user (LABELS.md)."""
+
+    WIDENED = "widened"  # less protective: the policy allows more
+    NARROWED = "narrowed"  # more protective
+    NEUTRAL = "neutral"
+
+    @property
+    def opposite(self) -> Direction:
+        if self is Direction.NEUTRAL:
+            return self
+        return Direction.NARROWED if self is Direction.WIDENED else Direction.WIDENED
+
+
+class Verdict(enum.StrEnum):
+    """A substantive change's overall direction: a ``Direction``, or ``MIXED`` when separate
+    practices in one clause move opposite ways."""
+
     WIDENED = "widened"
     NARROWED = "narrowed"
     NEUTRAL = "neutral"
+    MIXED = "mixed"
+
+
+class Category(enum.StrEnum):
+    """Practice categories of the label contract (after OPP-115)."""
+
+    COLLECTION = "collection"
+    SHARING = "sharing"
+    AUTHORITIES = "authorities"
+    RETENTION = "retention"
+    RIGHTS = "rights"
+    SECURITY = "security"
+    CHILDREN = "children"
+    TRANSFER = "transfer"
+    ADS = "ads"
+    AI = "ai"
+    POLICY_CHANGE = "policy_change"
+    CONTACT = "contact"
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a substantive change does to a practice (filled by semantics)."""
 
-    category: str
+    category: Category
     label: str
-    direction: str
+    direction: Direction
     explanation: str
     old_words: str | None = None
     new_words: str | None = None
@@ -174,8 +211,8 @@ class ClauseChange:
     reason: str | None = None
     moved: bool = False
     findings: tuple[Finding, ...] = ()
-    category: str | None = None  # the practice category (LABELS.md), when substantive
-    verdict: str | None = None  # widened, narrowed, neutral or mixed, when substantive
+    category: Category | None = None  # the practice category (LABELS.md), when substantive
+    verdict: Verdict | None = None  # when substantive
     unchanged: tuple[tuple[str, str], ...] = ()  # (aspect, words) that stayed the same
 
     @property
@@ -245,10 +282,11 @@ class Comparison:
     @property
     def verdicts(self) -> dict[str, int]:
         """How many substantive changes widen, narrow, leave neutral or mix the practices."""
-        count = {"widened": 0, "narrowed": 0, "mixed": 0, "neutral": 0}
+        order = (Verdict.WIDENED, Verdict.NARROWED, Verdict.MIXED, Verdict.NEUTRAL)
+        count = {verdict.value: 0 for verdict in order}
         for change in self.changes:
-            if change.substantive and change.verdict in count:
-                count[change.verdict] += 1
+            if change.substantive and change.verdict is not None:
+                count[change.verdict.value] += 1
         return count
 
     def changed(self) -> tuple[ClauseChange, ...]:
@@ -320,8 +358,15 @@ def _change_to_dict(change: ClauseChange) -> dict[str, Any]:
         "new": _side_to_dict(change.new),
         "similarity": round(change.similarity, 4),
         "ops": [list(op) for op in change.ops],
-        "category": change.category,
-        "verdict": change.verdict,
-        "findings": [asdict(f) for f in change.findings],
+        "category": change.category and change.category.value,
+        "verdict": change.verdict and change.verdict.value,
+        "findings": [_finding_to_dict(f) for f in change.findings],
         "unchanged": [{"aspect": a, "words": w} for a, w in change.unchanged],
     }
+
+
+def _finding_to_dict(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    data["category"] = finding.category.value
+    data["direction"] = finding.direction.value
+    return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from policydiff.lang import Language
+from policydiff.languages import Language
 
 __all__ = [
     "is_announcement",

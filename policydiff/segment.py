@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-import policydiff.lang as languages
+import policydiff.languages as languages
 from policydiff.models import Clause, ClauseKind, ClauseRole, Document, Section
 from policydiff.normalize.blocks import Block, Parsed
 from policydiff.normalize.text import fold

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from policydiff.lang import Language
+from policydiff.languages import Language
 
 __all__ = ["split_sentences"]
 

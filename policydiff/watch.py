@@ -26,13 +26,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from policydiff import notify, versions
 from policydiff.archive.http import Session
 from policydiff.archive.wayback import IA, WaybackArchive
-from policydiff.engine import compare_documents, read_document
+from policydiff.comparison import compare_documents, read_document
 from policydiff.errors import PolicydiffError
 from policydiff.files import write_json, write_text
 from policydiff.models import Clause, Comparison, Document, Section, Snapshot
-from policydiff.notify import Alert, send_email, send_webhook
+from policydiff.notify import Alert
 from policydiff.report.atom import FeedEntry, render_feed
 from policydiff.report.html import render_html
 from policydiff.report.markdown import render_markdown
@@ -242,10 +243,7 @@ def _check(
         if target in state.sent(policy.name, alert_id):
             continue
         try:
-            if target == "webhook" and watch.webhook:
-                send_webhook(alert, watch.webhook, session)
-            elif target == "email" and watch.email:
-                send_email(alert, watch.email)
+            notify.send(alert, target, watch.targets[target], session)
             state.record_sent(policy.name, alert_id, target)
         except PolicydiffError as err:
             failures.append(str(err))
@@ -288,23 +286,8 @@ def _fetch(
     clock: Callable[[], datetime],
 ) -> Snapshot:
     if policy.source == "wayback":
-        archive = archive_for(policy)
-        captures = archive.captures(policy.url)
-        if not captures:
-            raise PolicydiffError(f"{policy.url}: no capture in the archive")
-        newest = captures[-1]
-        held = store.with_digest(policy.url, newest.digest)
-        return held.snapshot() if held is not None else archive.fetch(newest)
-    page = session.get(policy.url, kind="live")
-    return Snapshot(
-        content=page.content,
-        url=policy.url,
-        captured_at=clock(),
-        media_type=page.media_type,
-        source="live",
-        name=policy.url,
-        charset=page.charset,
-    )
+        return versions.newest(policy.url, archive_for(policy), store)
+    return versions.live(policy.url, session, clock=clock)
 
 
 def _compare(old: Snapshot, new: Snapshot, policy: Policy) -> Comparison:

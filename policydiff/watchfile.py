@@ -34,41 +34,20 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policydiff.errors import WatchFileError
+from policydiff.notify import TARGETS, target
+from policydiff.notify.email import EmailTarget
+from policydiff.notify.webhook import WebhookTarget
 
-__all__ = [
-    "EmailTarget",
-    "Policy",
-    "WatchFile",
-    "WebhookTarget",
-    "load_watchfile",
-    "parse_watchfile",
-]
+__all__ = ["Policy", "WatchFile", "load_watchfile", "parse_watchfile"]
 
 SOURCES = ("live", "wayback")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookTarget:
-    url: str
-    secret_env: str | None = None
-    retries: int = 3
-
-
-@dataclass(frozen=True, slots=True)
-class EmailTarget:
-    host: str
-    sender: str
-    to: tuple[str, ...]
-    port: int = 25
-    starttls: bool = False
-    username_env: str | None = None
-    password_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +65,17 @@ class Policy:
 class WatchFile:
     path: str
     policies: tuple[Policy, ...]
-    webhook: WebhookTarget | None = None
-    email: EmailTarget | None = None
+    targets: Mapping[str, Any] = field(default_factory=dict)  # target name -> its config
+
+    @property
+    def webhook(self) -> WebhookTarget | None:
+        value = self.targets.get("webhook")
+        return value if isinstance(value, WebhookTarget) else None
+
+    @property
+    def email(self) -> EmailTarget | None:
+        value = self.targets.get("email")
+        return value if isinstance(value, EmailTarget) else None
 
 
 def load_watchfile(path: Path | str) -> WatchFile:
@@ -149,9 +137,16 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
     defaults = _table(raw.get("defaults", {}), "defaults", fail)
     _known(defaults, {"source", "archive", "notify", "ignore", "selector"}, "defaults", fail)
     notify = _table(raw.get("notify", {}), "notify", fail)
-    _known(notify, {"webhook", "email"}, "notify", fail)
-    webhook = _webhook(notify.get("webhook"), fail) if "webhook" in notify else None
-    email = _email(notify.get("email"), fail) if "email" in notify else None
+    _known(notify, set(TARGETS), "notify", fail)
+    configured: dict[str, Any] = {}
+    for kind, value in notify.items():
+        where = f"notify.{kind}"
+        module = target(kind)
+        table = _table(value, where, fail)
+        _known(table, set(module.KEYS), where, fail)
+        configured[kind] = module.parse(
+            table, lambda key, problem, where=where: fail(f"{where}.{key}", problem, where)
+        )
     entries = raw.get("policy", [])
     if not isinstance(entries, list) or not entries:
         raise fail("policy", "the file lists no [[policy]]")
@@ -197,16 +192,16 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
         targets = _strings(
             entry.get("notify", defaults.get("notify", [])), lambda p: bad("notify", p)
         )
-        for target in targets:
-            if target not in ("webhook", "email"):
-                raise bad("notify", f"unknown target {target!r} (webhook or email)")
-            if (target == "webhook" and webhook is None) or (target == "email" and email is None):
-                raise bad("notify", f"{target!r} is not configured in [notify.{target}]")
+        for wanted in targets:
+            if wanted not in TARGETS:
+                raise bad("notify", f"unknown target {wanted!r} ({' or '.join(TARGETS)})")
+            if wanted not in configured:
+                raise bad("notify", f"{wanted!r} is not configured in [notify.{wanted}]")
         archive = entry.get("archive", defaults.get("archive"))
         if archive is not None and (not isinstance(archive, str) or not archive.startswith("http")):
             raise bad("archive", "must be the base URL of a Wayback-compatible archive")
         policies.append(Policy(name, url, source, selector, ignore, targets, archive))
-    return WatchFile(path, tuple(policies), webhook, email)
+    return WatchFile(path, tuple(policies), configured)
 
 
 def _known(table: dict[str, Any], keys: set[str], where: str, fail: Any) -> None:
@@ -227,53 +222,3 @@ def _strings(value: object, fail: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail("must be a string or a list of strings")
     return tuple(value)
-
-
-def _webhook(value: object, fail: Any) -> WebhookTarget:
-    table = _table(value, "notify.webhook", fail)
-    _known(table, {"url", "secret_env", "retries"}, "notify.webhook", fail)
-    url = table.get("url")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise fail("notify.webhook.url", "needs an http:// or https:// URL", "notify.webhook")
-    secret = table.get("secret_env")
-    if secret is not None and not isinstance(secret, str):
-        raise fail("notify.webhook.secret_env", "names an environment variable", "notify.webhook")
-    retries = table.get("retries", 3)
-    if not isinstance(retries, int) or not 0 <= retries <= 10:
-        raise fail(
-            "notify.webhook.retries", "must be a whole number from 0 to 10", "notify.webhook"
-        )
-    return WebhookTarget(url, secret, retries)
-
-
-def _email(value: object, fail: Any) -> EmailTarget:
-    table = _table(value, "notify.email", fail)
-    _known(
-        table,
-        {"host", "port", "starttls", "sender", "to", "username_env", "password_env"},
-        "notify.email",
-        fail,
-    )
-    host, sender = table.get("host"), table.get("sender")
-    if not isinstance(host, str) or not host:
-        raise fail("notify.email.host", "needs the SMTP server's host name", "notify.email")
-    if not isinstance(sender, str) or "@" not in sender:
-        raise fail("notify.email.sender", "needs an e-mail address", "notify.email")
-    to = _strings(table.get("to", []), lambda p: fail("notify.email.to", p, "notify.email"))
-    if not to or not all("@" in t for t in to):
-        raise fail("notify.email.to", "needs one or more e-mail addresses", "notify.email")
-    port = table.get("port", 25)
-    if not isinstance(port, int) or not 0 < port < 65536:
-        raise fail("notify.email.port", "must be a port number", "notify.email")
-    for key in ("username_env", "password_env"):
-        if key in table and not isinstance(table[key], str):
-            raise fail(f"notify.email.{key}", "names an environment variable", "notify.email")
-    return EmailTarget(
-        host,
-        sender,
-        to,
-        port,
-        bool(table.get("starttls", False)),
-        table.get("username_env"),
-        table.get("password_env"),
-    )

@@ -13,7 +13,7 @@ from policydiff.segment import clause_id
 @cache
 def real_sentences() -> tuple[str, ...]:
     """Every distinct sentence of the bundled Telegram history, longest-lived first."""
-    from policydiff.engine import read_document
+    from policydiff.comparison import read_document
     from policydiff.sources import read_file
 
     seen: dict[str, None] = {}

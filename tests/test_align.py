@@ -7,7 +7,7 @@ import random
 from helpers import make_document, real_sentences
 
 from policydiff.align import align
-from policydiff.engine import compare_documents
+from policydiff.comparison import compare_documents
 from policydiff.models import ChangeKind
 
 

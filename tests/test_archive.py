@@ -165,7 +165,7 @@ def test_compare_url_at_date_reports_the_8_3_change(pywb: Pywb, tmp_path: Path) 
 
 
 def test_offline_references_fall_back_to_the_store(pywb: Pywb, tmp_path: Path) -> None:
-    from policydiff.refs import resolve
+    from policydiff.versions import resolve
 
     store = Store(tmp_path)
     online = WaybackArchive(pywb.base, Session(FAST))

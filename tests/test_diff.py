@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policydiff.cosmetic import Renames, classify, find_renames
+from policydiff.classify import Renames, classify, find_renames
 from policydiff.diff import hunks, word_ops
-from policydiff.lang import language
+from policydiff.languages import language
 from policydiff.models import ChangeKind, Clause, ClauseKind, ClauseRole
 
 OLD_83 = (

@@ -125,9 +125,9 @@ def test_requests_are_spaced_by_the_rate_limit(server: MisbehavingServer) -> Non
 
 
 def test_the_http_charset_reaches_the_normalizer(server: MisbehavingServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from policydiff.engine import read_document
-    from policydiff.refs import resolve
+    from policydiff.comparison import read_document
     from policydiff.store import Store
+    from policydiff.versions import resolve
 
     snapshot = resolve(
         f"live:{server.base}/latin1", store=Store(tmp_path), session=session(Recorder())

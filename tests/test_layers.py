@@ -3,81 +3,108 @@
 from __future__ import annotations
 
 import ast
+import configparser
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "policydiff"
 
-# Layer of each module (DESIGN.md): 0 model, 1 pure core, 2 edges (I/O), 3 jobs, 4 shell.
-LAYERS = {
-    "models": 0,
-    "_version": 0,
-    "errors": 0,
-    "lang": 1,
-    "normalize": 1,
-    "segment": 1,
-    "sentences": 1,
-    "roles": 1,
-    "align": 1,
-    "diff": 1,
-    "semantics": 1,
-    "chronicle": 1,
-    "cosmetic": 1,
-    "engine": 1,
-    "report": 1,
-    "sources": 2,
-    "notify": 2,
-    "files": 2,
-    "watchfile": 2,
-    "archive": 2,
-    "store": 2,
-    "api": 3,
-    "refs": 3,
-    "timeline": 3,
-    "watch": 3,
-    "cli": 4,
-    "__main__": 4,
-    "__init__": 4,
-}
-# Third-party packages the pure core may use; anything doing I/O is kept out of it.
-NETWORK = {"requests", "urllib3", "httpx", "waybackpy", "socket", "http", "sqlite3"}
+ROOT = PACKAGE.parent
 
 
 def modules() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py"))
 
 
+def layer_map() -> list[list[str]]:
+    """The layers of setup.cfg's import-linter contract, top first: the map is data."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    lines = config["importlinter:contract:layers"]["layers"].strip().splitlines()
+    return [
+        [m.strip().removeprefix("policydiff.") for m in re.split(r"[:|]", line)] for line in lines
+    ]
+
+
 def layer_of(path: Path) -> int:
-    relative = path.relative_to(PACKAGE).with_suffix("")
-    return LAYERS[relative.parts[0]]
+    """0 for the model, counting up to the shell."""
+    top = path.relative_to(PACKAGE).with_suffix("").parts[0]
+    layers = layer_map()
+    for index, members in enumerate(layers):
+        if top in members:
+            return len(layers) - 1 - index
+    if top == "__init__":
+        return len(layers) - 1  # the package root is the library's door
+    raise AssertionError(f"{top} is in no layer of setup.cfg's [importlinter:contract:layers]")
 
 
 def imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text("utf-8"))
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    package = ".".join(("policydiff", *parts[:-1]))
+    return imports_of(path.read_text("utf-8"), package)
+
+
+def imports_of(source: str, package: str) -> list[str]:
+    """Absolute names of every module a source imports: relative imports resolved, and
+    ``importlib.import_module("…")`` with a literal name counted too."""
     found = []
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                if node.module:
+                    found.append(".".join([*base, node.module]))
+                else:  # from . import store: each name may be a module
+                    found.extend(".".join([*base, alias.name]) for alias in node.names)
+            elif node.module:
+                found.append(node.module)
+        elif (
+            isinstance(node, ast.Call)
+            and _called(node) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append(node.args[0].value)
     return found
 
 
+def _called(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return node.func.id if isinstance(node.func, ast.Name) else None
+
+
+def test_the_import_linter_contracts_hold() -> None:
+    """The layers, a stdlib-only model, an I/O-free core, one door to the network."""
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert linter, "import-linter is not installed (pip install -e '.[dev]')"
+    result = subprocess.run([linter], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_imports_point_down(path: Path) -> None:
-    own = layer_of(path)
+def test_every_module_is_on_the_map(path: Path) -> None:
+    layer_of(path)
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_model_is_standard_library_only(path: Path) -> None:
+    if layer_of(path) != 0:
+        return
     for name in imports(path):
         top = name.split(".")[0]
         if top == "policydiff":
-            parts = name.split(".")
-            if len(parts) == 1:
-                assert own == 4, f"{path.name} imports the package root"
-                continue
-            target = LAYERS[parts[1]]
-            assert target <= own, f"{path.name} (layer {own}) imports {name} (layer {target})"
-        elif own <= 1:
-            assert top not in NETWORK, f"{path.name} is pure but imports {name}"
+            assert layer_of(PACKAGE / (name.split(".")[1] + ".py")) == 0, (path.name, name)
+        else:
+            assert top in sys.stdlib_module_names or top == "__future__", (path.name, name)
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -89,6 +116,24 @@ def test_pure_core_does_no_io(path: Path) -> None:
         if forbidden == ".read_text(" and "resources.files" in source:
             continue  # package data (language files) is part of the code
         assert forbidden not in source, f"{path.name} does I/O: {forbidden}"
+
+
+def test_no_public_name_is_shadowed_by_a_submodule() -> None:
+    """Importing ``policydiff.X`` sets the package attribute ``X`` to the module, so a public
+    function named like a submodule would turn into a module under the user's feet."""
+    import policydiff
+
+    submodules = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir()}
+    assert not submodules & set(policydiff.__all__)
+
+
+def test_the_import_reader_sees_relative_imports_and_importlib() -> None:
+    source = "from . import store\nfrom .archive import http\nimport importlib\nimportlib.import_module('requests')\n"
+    found = imports_of(source, "policydiff")
+    assert {"policydiff.store", "policydiff.archive", "requests"} <= set(found)
+    assert "policydiff.semantics.lexicon" in imports_of(
+        "from .lexicon import x", "policydiff.semantics"
+    )
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -107,22 +152,6 @@ def _isort(name: str) -> tuple[int, str]:
     if name.isupper() and len(name) > 1:
         return (0, name)
     return (1, name) if name[:1].isupper() else (2, name)
-
-
-def test_one_door_to_the_network() -> None:
-    """Only archive/http.py imports requests; only the archive package imports waybackpy."""
-    for path in modules():
-        relative = str(path.relative_to(PACKAGE))
-        tops = {name.split(".")[0] for name in imports(path)}
-        if "requests" in tops or "urllib3" in tops:
-            assert relative == "archive/http.py", relative
-        if "waybackpy" in tops:
-            assert relative.startswith("archive/"), relative
-
-
-def test_every_module_has_a_layer() -> None:
-    for path in modules():
-        layer_of(path)
 
 
 def test_public_api() -> None:

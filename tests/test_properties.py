@@ -6,8 +6,8 @@ from helpers import make_document, real_sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policydiff.comparison import compare_documents
 from policydiff.diff import word_ops
-from policydiff.engine import compare_documents
 from policydiff.models import ChangeKind
 
 SENTENCES = real_sentences()

@@ -11,6 +11,16 @@ from conftest import ROOT
 from policydiff.cli import main
 
 START = "<!-- cli-reference:"
+LAYERS_START = "<!-- layers: generated from setup.cfg's [importlinter:contract:layers] -->"
+LAYERS_END = "<!-- end layers -->"
+# What each layer does, bottom first; which modules it holds comes from the contract.
+LAYER_ROLES = (
+    ("0 model", "frozen values, the vocabulary enums, one exception tree; standard library only"),
+    ("1 core", "text in, values out: no I/O, no network, no CLI"),
+    ("2 edges", "network (`archive/http` is the one door), disk, mail"),
+    ("3 jobs", "many versions and many policies"),
+    ("4 shell", "arguments, exit codes, progress; the library door"),
+)
 END = "<!-- end cli-reference -->"
 
 
@@ -37,6 +47,29 @@ def test_cli_reference_is_generated_from_help() -> None:
         readme.write_text(wanted, "utf-8")
     assert text == wanted, (
         "README's CLI reference is stale: run UPDATE_README=1 pytest tests/test_readme.py"
+    )
+
+
+def layer_table() -> str:
+    from test_layers import layer_map
+
+    rows = ["| layer | modules | what they do |", "|---|---|---|"]
+    for (name, role), members in zip(LAYER_ROLES, reversed(layer_map()), strict=True):
+        modules = ", ".join(f"`{m}`" for m in members)
+        rows.append(f"| {name} | {modules} | {role} |")
+    return "\n".join(rows) + "\n"
+
+
+def test_the_readme_layer_table_is_the_enforced_map() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text("utf-8")
+    head, rest = text.split(LAYERS_START, 1)
+    _, tail = rest.split(LAYERS_END, 1)
+    wanted = f"{head}{LAYERS_START}\n{layer_table()}{LAYERS_END}{tail}"
+    if os.environ.get("UPDATE_README"):
+        readme.write_text(wanted, "utf-8")
+    assert text == wanted, (
+        "README's layer table is stale: run UPDATE_README=1 pytest tests/test_readme.py"
     )
 
 

@@ -212,8 +212,8 @@ def test_a_clause_that_comes_back_keeps_its_history() -> None:
     import dataclasses
     from datetime import UTC, datetime
 
-    from policydiff.chronicle import build_timeline
     from policydiff.sources import read_file
+    from policydiff.timeline import build_timeline
 
     first = read_file(PRIVACY / "20250724181903.md")
     gone = read_file(PRIVACY / "20251210125100.md")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import HEADLINE_OLD, PRIVACY
 
-from policydiff.lang import detect, language
+from policydiff.languages import detect, language
 from policydiff.models import ClauseKind, ClauseRole
 from policydiff.normalize import parse
 from policydiff.normalize.numbering import split_number

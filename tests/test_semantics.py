@@ -258,22 +258,3 @@ def test_german_headline_reads_the_same_from_the_german_lexicon() -> None:
     aspects = dict(change.unchanged)
     assert aspects["data"] == "IP-Adresse, Telefonnummer"
     assert aspects["modality"] == "können weitergeben"
-
-
-@pytest.mark.parametrize("folder", ["lang", "semantics"])
-def test_every_language_file_loads(folder: str) -> None:
-    from importlib import resources
-
-    from policydiff.lang import language
-    from policydiff.semantics.lexicon import lexicon
-
-    files = [
-        p.name
-        for p in resources.files("policydiff").joinpath(folder).iterdir()
-        if p.name.endswith(".toml")
-    ]
-    assert "en.toml" in files
-    for name in files:
-        code = name[:-5]
-        loaded = language(code) if folder == "lang" else lexicon(code)
-        assert loaded.code == code

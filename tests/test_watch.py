@@ -24,7 +24,7 @@ from policydiff.archive.http import Limits, Session
 from policydiff.cli import main
 from policydiff.errors import WatchFileError
 from policydiff.models import Snapshot
-from policydiff.notify import signature
+from policydiff.notify.webhook import signature
 from policydiff.store import Store
 from policydiff.watch import run_watch
 from policydiff.watchfile import load_watchfile, parse_watchfile

@@ -7,9 +7,10 @@ import textwrap
 from collections.abc import Iterator
 
 from policydiff.errors import InputError
+from policydiff.languages import language
 from policydiff.models import ClauseRole, Document
 from policydiff.semantics import frame_of
-from policydiff.semantics.lexicon import FAMILIES, lexicon
+from policydiff.semantics.lexicon import FAMILIES, has_lexicon, lexicon
 
 __all__ = ["render_explain"]
 
@@ -19,6 +20,9 @@ def render_explain(document: Document, section: str | None = None, width: int = 
 
 
 def _lines(document: Document, section: str | None, width: int) -> Iterator[str]:
+    if not has_lexicon(document.language):
+        name = language(document.language).name
+        raise InputError(f"policydiff has no practice lexicon for {name} yet: nothing to explain")
     lex = lexicon(document.language)
     shown = 0
     for part in document.sections:

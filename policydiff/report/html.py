@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from html import escape
+from typing import TYPE_CHECKING
 
 from policydiff._version import __version__
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
@@ -17,7 +18,10 @@ from policydiff.normalize.text import shorten
 from policydiff.report.redline import pieces, source_facts
 from policydiff.semantics import describe
 
-__all__ = ["STYLE", "change_html", "link", "page", "render_html"]
+if TYPE_CHECKING:
+    from policydiff.report import Options
+
+__all__ = ["STYLE", "change_html", "link", "page", "render", "render_html"]
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -288,3 +292,8 @@ def _piece(sign: str, text: str) -> str:
 def _anchor(section: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in section.lower()).strip("-")
     return "s-" + (slug[:60] or "top")
+
+
+def render(comparison: Comparison, options: Options) -> str:
+    """The registry's entry point (``policydiff.report.FORMATS``)."""
+    return render_html(comparison)

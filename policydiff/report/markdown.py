@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
 from policydiff.normalize.text import shorten
 from policydiff.report.redline import pieces, source_facts
 from policydiff.semantics import describe
 
-__all__ = ["escape_markdown", "render_markdown"]
+if TYPE_CHECKING:
+    from policydiff.report import Options
+
+__all__ = ["escape_markdown", "render", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 
@@ -113,3 +117,8 @@ def _piece(sign: str, text: str) -> str:
     tail = text[len(text.rstrip()) :]
     marker = "~~" if sign == "-" else "**"
     return f"{lead}{marker}{escape_markdown(text.strip())}{marker}{tail}"
+
+
+def render(comparison: Comparison, options: Options) -> str:
+    """The registry's entry point (``policydiff.report.FORMATS``)."""
+    return render_markdown(comparison)

@@ -11,11 +11,15 @@ import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
 from policydiff.semantics import describe
 
-__all__ = ["render_text"]
+if TYPE_CHECKING:
+    from policydiff.report import Options
+
+__all__ = ["render", "render_text"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -180,3 +184,8 @@ def _wrap(text: str, width: int) -> Iterator[str]:
         visible += length + 1
     if line.strip():
         yield line.rstrip()
+
+
+def render(comparison: Comparison, options: Options) -> str:
+    """The registry's entry point (``policydiff.report.FORMATS``)."""
+    return render_text(comparison, color=options.color, include_unchanged=options.include_unchanged)

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from html import escape
 
-from policydiff.chronicle import Event, Step, Timeline
 from policydiff.models import ChangeKind
 from policydiff.report.html import change_html, link, page
+from policydiff.timeline import Event, Step, Timeline
 
 __all__ = ["render_timeline_html", "render_timeline_text"]
 

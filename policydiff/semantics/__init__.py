@@ -9,15 +9,23 @@ Deterministic and offline: every finding quotes the words it came from.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import lru_cache
 
-from policydiff.models import ChangeKind, ClauseChange, Finding
+from policydiff.models import Category, ChangeKind, ClauseChange, Direction, Finding, Verdict
 from policydiff.normalize.text import shorten
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
 
-__all__ = ["CATEGORY_NAMES", "annotate", "describe", "frame_of", "read_frame"]
+__all__ = [
+    "CATEGORY_NAMES",
+    "annotate",
+    "describe",
+    "frame_of",
+    "practice_reader",
+    "read_frame",
+]
 
 # How a category reads in a sentence ("disclosure to authorities widened").
 CATEGORY_NAMES = {
@@ -41,8 +49,8 @@ def describe(change: ClauseChange) -> str | None:
     if not change.verdict or not change.category:
         return None
     name = CATEGORY_NAMES.get(change.category, change.category)
-    lead = next((f for f in change.findings if f.direction == change.verdict), None)
-    if change.verdict == "neutral":
+    lead = next((f for f in change.findings if f.direction.value == change.verdict.value), None)
+    if change.verdict is Verdict.NEUTRAL:
         return f"{name}: reworded, the practice is the same"
     return f"{name} {change.verdict}" + (f": {lead.explanation}" if lead else "")
 
@@ -54,6 +62,14 @@ _EMPTY = Frame(text="")
 def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
     """The frame of a clause, cached: a policy's history repeats most of its clauses."""
     return read_frame(text, lex, context=lead_in)
+
+
+def practice_reader(language: str) -> Callable[[str, str | None], bool] | None:
+    """For ``classify``: whether a clause states a practice, in a language with a lexicon."""
+    if not has_lexicon(language):
+        return None
+    lex = lexicon(language)
+    return lambda text, lead_in: frame_of(text, lead_in, lex).states_practice
 
 
 def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseChange, ...]:
@@ -74,12 +90,7 @@ def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseCh
         lead_new = change.new[0].lead_in if change.new else None
         old = frame_of(change.old_text, lead_old, lex) if change.old else _EMPTY
         new = frame_of(change.new_text, lead_new, lex) if change.new else _EMPTY
-        if change.kind is ChangeKind.ADDED and not new.states_practice:
-            result.append(
-                dataclasses.replace(change, substantive=False, reason="states no practice")
-            )
-            continue
-        category = new.category or old.category or "collection"
+        category = Category(new.category or old.category or Category.COLLECTION)
         findings = _findings(change, old, new, category, generic, lex)
         result.append(
             dataclasses.replace(
@@ -96,17 +107,22 @@ def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseCh
 
 
 def _findings(
-    change: ClauseChange, old: Frame, new: Frame, category: str, generic: set[str], lex: Lexicon
+    change: ClauseChange,
+    old: Frame,
+    new: Frame,
+    category: Category,
+    generic: set[str],
+    lex: Lexicon,
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
-        direction = "narrowed" if not old.negated else "widened"
+        direction = Direction.NARROWED if not old.negated else Direction.WIDENED
         label = "practice_removed"
         if old.get("rights") and not [t for t in old.get("data") if t.name not in generic]:
             return [
                 Finding(
                     category,
                     "right_removed",
-                    "widened",
+                    Direction.WIDENED,
                     f"user right or choice removed: {old.get('rights')[0].words}",
                     old.get("rights")[0].words,
                     None,
@@ -131,7 +147,7 @@ def _findings(
         if new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
-            direction = "narrowed" if new.negated else "widened"
+            direction = Direction.NARROWED if new.negated else Direction.WIDENED
             findings.insert(
                 0,
                 Finding(
@@ -145,7 +161,12 @@ def _findings(
             )
     if not findings:
         findings = [
-            Finding(category, "reworded", "neutral", "the wording changed; the practice did not")
+            Finding(
+                category,
+                "reworded",
+                Direction.NEUTRAL,
+                "the wording changed; the practice did not",
+            )
         ]
     return findings
 

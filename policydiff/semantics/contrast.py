@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import re
 
-from policydiff.models import Finding
+from policydiff.models import Category, Direction, Finding, Verdict
 from policydiff.semantics.frames import Frame, Term
 
 __all__ = ["contrast", "verdict"]
 
-WIDENED, NARROWED, NEUTRAL = "widened", "narrowed", "neutral"
+WIDENED, NARROWED, NEUTRAL = Direction.WIDENED, Direction.NARROWED, Direction.NEUTRAL
 _ATTACHED = {"safeguard_added", "safeguard_removed", "notice_changed", "reworded", "right_added"}
 # Families compared word by word inside one lexicon entry: "likes, shares" → "likes,
 # bookmarks, shares" adds data although both are usage data.
 _FINE = {"data", "rights"}
 
 
-def _flip(direction: str, negated: bool) -> str:
+def _flip(direction: Direction, negated: bool) -> Direction:
     if not negated or direction == NEUTRAL:
         return direction
     return NARROWED if direction == WIDENED else WIDENED
@@ -66,7 +66,7 @@ def _words(terms: list[Term]) -> str:
 
 
 def contrast(
-    old: Frame, new: Frame, category: str, generic: set[str], purpose_mark: re.Pattern[str]
+    old: Frame, new: Frame, category: Category, generic: set[str], purpose_mark: re.Pattern[str]
 ) -> list[Finding]:
     """Findings for one modified clause (an added clause has an empty old frame)."""
     findings: list[Finding] = []
@@ -74,7 +74,7 @@ def contrast(
 
     def add(
         label: str,
-        direction: str,
+        direction: Direction,
         explanation: str,
         old_words: str | None = None,
         new_words: str | None = None,
@@ -378,7 +378,7 @@ def _modality(old: Frame, new: Frame, add) -> None:  # type: ignore[no-untyped-d
     )
 
 
-def verdict(findings: list[Finding]) -> str:
+def verdict(findings: list[Finding]) -> Verdict:
     """The clause's verdict: the direction its practice moved.
 
     A safeguard, notice or choice attached to a practice that moved does not make it
@@ -390,9 +390,9 @@ def verdict(findings: list[Finding]) -> str:
     for directions in (practice, attached):
         widened, narrowed = directions.count(WIDENED), directions.count(NARROWED)
         if widened > narrowed:
-            return WIDENED
+            return Verdict.WIDENED
         if narrowed > widened:
-            return NARROWED
+            return Verdict.NARROWED
         if widened:
-            return "mixed"
-    return NEUTRAL
+            return Verdict.MIXED
+    return Verdict.NEUTRAL

@@ -1,13 +1,13 @@
-"""The practice lexicon of a language, read from ``semantics/<code>.toml``."""
+"""The practice lexicon of a language (``languages/<code>/practices.toml``), compiled."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from policydiff.languages import DEFAULT, has_practices, load
 
 __all__ = ["CUE", "FAMILIES", "Entry", "Grammar", "Lexicon", "has_lexicon", "lexicon", "stems"]
 
@@ -116,17 +116,14 @@ def _escape(token: str) -> str:
 
 
 def has_lexicon(code: str) -> bool:
-    """True when the language has its own lexicon file (findings are read only then)."""
-    return resources.files(__package__).joinpath(f"{code}.toml").is_file()
+    """True when the language has its own practice lexicon (findings are read only then)."""
+    return has_practices(code)
 
 
 @cache
-def lexicon(code: str = "en") -> Lexicon:
-    """The lexicon for a language; languages without one use English's."""
-    folder = resources.files(__package__)
-    if not folder.joinpath(f"{code}.toml").is_file():
-        code = "en"
-    raw = tomllib.loads(folder.joinpath(f"{code}.toml").read_text("utf-8"))
+def lexicon(code: str = DEFAULT) -> Lexicon:
+    """The compiled practice lexicon of a language (``RuleDataError`` if it has none)."""
+    raw = load(code, "practices")
     families: dict[str, tuple[Entry, ...]] = {}
     for family in FAMILIES:
         entries = []

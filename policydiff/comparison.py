@@ -1,14 +1,15 @@
-"""The engine: two snapshots in, a clause-by-clause ``Comparison`` out. Pure: no I/O."""
+"""Comparing two versions: snapshots in, a clause-by-clause ``Comparison`` out. Pure: no I/O."""
 
 from __future__ import annotations
 
-import policydiff.lang as languages
+import policydiff.languages as languages
 from policydiff.align import align
-from policydiff.cosmetic import classify, find_renames
+from policydiff.classify import classify, find_renames
 from policydiff.diff import word_ops
 from policydiff.models import ChangeKind, Clause, ClauseChange, Comparison, Document, Snapshot
 from policydiff.normalize import DEFAULT_MAX_BYTES, parse
 from policydiff.segment import segment
+from policydiff.semantics import annotate, practice_reader
 
 __all__ = ["compare_documents", "compare_snapshots", "read_document"]
 
@@ -66,10 +67,11 @@ def compare_documents(
         if kind is ChangeKind.MODIFIED
     }
     renames = find_renames(ops_of.values(), lang)
+    practice = practice_reader(new.language) if semantics else None
     changes = []
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
-        substantive, reason = classify(kind, before, after, ops, renames, lang)
+        substantive, reason = classify(kind, before, after, ops, renames, lang, practice)
         changes.append(
             ClauseChange(
                 kind=kind,
@@ -84,8 +86,6 @@ def compare_documents(
         )
     if not semantics:
         return tuple(changes)
-    from policydiff.semantics import annotate
-
     return annotate(tuple(changes), new.language)
 
 

@@ -1,21 +1,22 @@
-"""Telling cosmetic changes from substantive ones.
+"""Telling cosmetic changes from substantive ones: the one place that decides.
 
 A change is cosmetic when a reader of the policy would find the same practices in
 it: only case, punctuation, quotes, spacing, numbering or link targets changed; or
 a clause that frames the text (heading, "last updated" line, changelog entry)
 changed; or every edit is a rename the document makes throughout (Twitter → X,
-WhatsApp Inc. → WhatsApp LLC).
+WhatsApp Inc. → WhatsApp LLC); or a clause was added that states no practice (when the
+caller can read practices: ``practice``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from policydiff.diff import hunks, word_ops
-from policydiff.lang import Language
+from policydiff.languages import Language
 from policydiff.models import ChangeKind, Clause, ClauseRole, Op
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import fold
@@ -81,8 +82,10 @@ def classify(
     ops: tuple[Op, ...],
     renames: Renames,
     lang: Language,
+    practice: Callable[[str, str | None], bool] | None = None,
 ) -> tuple[bool, str | None]:
-    """(substantive, why not) for one change."""
+    """(substantive, why not) for one change. ``practice(text, lead_in)`` tells whether an
+    added clause states a practice; without it, every added clause with words is substantive."""
     if kind is ChangeKind.UNCHANGED:
         return False, None
     headings = all(c.role is ClauseRole.HEADING for c in old + new)
@@ -104,7 +107,11 @@ def classify(
         return False, "moved"
     if kind in (ChangeKind.ADDED, ChangeKind.REMOVED):
         text = " ".join(c.text for c in old + new)
-        return (True, None) if fold(text) else (False, "no words")
+        if not fold(text):
+            return False, "no words"
+        if kind is ChangeKind.ADDED and practice and not practice(text, new[0].lead_in):
+            return False, "states no practice"
+        return True, None
     old_text = " ".join(c.text for c in old)
     new_text = " ".join(c.text for c in new)
     if old_text == new_text:

@@ -1,0 +1,235 @@
+"""What policydiff knows about each language, in one home: ``languages/<code>/``.
+
+Each language is a folder of TOML data files, read by this one loader and validated against
+the schema below (an unknown key or a value of the wrong shape is a ``RuleDataError`` naming
+the file and the key):
+
+- ``text.toml``: how the language is written (sentence rules, date lines, changelog
+  openers, legal forms, spelling variants); every language has one.
+- ``practices.toml``: the practice lexicon (actions, data, recipients, purposes, conditions,
+  ...); a language without one gets changes but no findings.
+
+A language's files hold everything about it: nothing is borrowed from another language.
+Unknown codes are read as English, the language most policies in the wild are written in.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from policydiff.errors import RuleDataError
+
+__all__ = [
+    "DEFAULT",
+    "Language",
+    "detect",
+    "has_practices",
+    "language",
+    "languages",
+    "load",
+    "validate",
+]
+
+DEFAULT = "en"
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+# The schema: a key's expected shape, written as a small grammar of types.
+#   str, int, bool           a value of that type
+#   [T]                      a list of T
+#   (T, U)                   a pair (a two-item list) of T and U
+#   {"*": T}                 a table of any keys, each value T
+#   {"key": T, ...}          a table of these keys only (a "?" prefix marks a key optional)
+_WORDS: list[Any] = [str]
+_ENTRY = {"words": _WORDS, "?rank": int, "?parent": str, "?generic": bool, "?category": str}
+_FAMILY = {"*": _ENTRY}
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "text": {
+        "name": str,
+        "stopwords": _WORDS,
+        "abbreviations": _WORDS,
+        "numeric_abbreviations": _WORDS,
+        "months": _WORDS,
+        "date_line_words": _WORDS,
+        "changelog_openers": _WORDS,
+        "announcements": _WORDS,
+        "spelling": [(str, str)],
+        "legal_forms": _WORDS,
+        "not_names": _WORDS,
+    },
+    "practices": {
+        "actions": _FAMILY,
+        "negations": {"words": _WORDS, "breaks": _WORDS},
+        "modality": _FAMILY,
+        "data": _FAMILY,
+        "recipients": _FAMILY,
+        "purposes": _FAMILY,
+        "conditions": _FAMILY,
+        "processes": _FAMILY,
+        "safeguards": _FAMILY,
+        "rights": _FAMILY,
+        "notices": _FAMILY,
+        "categories": {"*": _WORDS},
+        "grammar": {
+            "qualifiers": _WORDS,
+            "purpose_markers": _WORDS,
+            "number_words": {"*": int},
+            "units": {"*": int},
+            "forever": _WORDS,
+            "age_words": _WORDS,
+            "?age_of": str,
+            "modal_verbs": _WORDS,
+            "main_verbs": _WORDS,
+            "sharing_verbs": _WORDS,
+            "modal_gap": int,
+        },
+    },
+}
+
+
+def validate(data: Any, schema: Any, where: str, key: str = "") -> None:
+    """Raise ``RuleDataError`` unless ``data`` has the shape ``schema`` describes."""
+
+    def fail(expected: str) -> None:
+        raise RuleDataError(where, key or "(top level)", f"expected {expected}, got {data!r:.60}")
+
+    if schema in (str, int, bool):
+        # bool is an int in Python; a rank of `true` is still a mistake.
+        if not isinstance(data, schema) or (schema is int and isinstance(data, bool)):
+            fail(schema.__name__)
+    elif isinstance(schema, tuple):
+        if not isinstance(data, list) or len(data) != len(schema):
+            fail(f"a list of {len(schema)} values")
+        for index, (item, part) in enumerate(zip(data, schema, strict=True)):
+            validate(item, part, where, f"{key}[{index}]")
+    elif isinstance(schema, list):
+        if not isinstance(data, list):
+            fail("a list")
+        for index, item in enumerate(data):
+            validate(item, schema[0], where, f"{key}[{index}]")
+    elif isinstance(schema, dict):
+        if not isinstance(data, dict):
+            fail("a table")
+        if "*" in schema:
+            for name, value in data.items():
+                validate(value, schema["*"], where, f"{key}.{name}" if key else name)
+            return
+        known = {name.lstrip("?"): part for name, part in schema.items()}
+        for name in data:
+            if name not in known:
+                path = f"{key}.{name}" if key else name
+                raise RuleDataError(where, path, "unknown key")
+        for name, part in schema.items():
+            path = f"{key}.{name.lstrip('?')}" if key else name.lstrip("?")
+            if name.lstrip("?") in data:
+                validate(data[name.lstrip("?")], part, where, path)
+            elif not name.startswith("?"):
+                raise RuleDataError(where, path, "missing key")
+    else:  # pragma: no cover - a mistake in SCHEMAS itself
+        raise TypeError(f"bad schema {schema!r}")
+
+
+@cache
+def load(code: str, kind: str) -> Mapping[str, Any]:
+    """The validated contents of ``languages/<code>/<kind>.toml`` (kind: text, practices)."""
+    if kind not in SCHEMAS:
+        raise ValueError(f"no such language file kind: {kind}")
+    file = resources.files(__package__).joinpath(code, f"{kind}.toml")
+    where = f"policydiff/languages/{code}/{kind}.toml"
+    try:
+        data = tomllib.loads(file.read_text("utf-8"))
+    except FileNotFoundError as err:
+        raise RuleDataError(where, "(file)", "no such file") from err
+    except tomllib.TOMLDecodeError as err:
+        raise RuleDataError(where, "(file)", f"not valid TOML: {err}") from err
+    validate(data, SCHEMAS[kind], where)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    name: str
+    stopwords: frozenset[str]
+    abbreviations: frozenset[str]
+    numeric_abbreviations: frozenset[str]
+    months: frozenset[str]
+    date_line_words: frozenset[str]
+    changelog_openers: tuple[str, ...]
+    legal_forms: frozenset[str]
+    not_names: frozenset[str]
+    announcements: tuple[str, ...]
+    spelling: tuple[tuple[re.Pattern[str], str], ...]
+
+    def same_spelling(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` are spelling variants of one word (behavioral/behavioural)."""
+        if a == b:
+            return True
+        if min(len(a), len(b)) < 5 or " " in a or " " in b:
+            return False
+        for pattern, replacement in self.spelling:
+            a, b = pattern.sub(replacement, a), pattern.sub(replacement, b)
+        return a == b
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The codes of every language with a folder here, English first."""
+    codes = sorted(
+        p.name
+        for p in resources.files(__package__).iterdir()
+        if p.is_dir() and p.joinpath("text.toml").is_file()
+    )
+    return tuple(sorted(codes, key=lambda c: (c != DEFAULT, c)))
+
+
+def has_practices(code: str) -> bool:
+    """True when the language has its own practice lexicon (findings are read only then)."""
+    return (
+        code in languages()
+        and resources.files(__package__).joinpath(code, "practices.toml").is_file()
+    )
+
+
+@cache
+def language(code: str) -> Language:
+    """The text rules of one language; unknown codes get English."""
+    if code not in languages():
+        code = DEFAULT
+    raw = load(code, "text")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in raw[key])
+
+    return Language(
+        code=code,
+        name=raw["name"],
+        stopwords=words("stopwords"),
+        abbreviations=words("abbreviations"),
+        numeric_abbreviations=words("numeric_abbreviations"),
+        months=words("months"),
+        date_line_words=words("date_line_words"),
+        changelog_openers=tuple(w.lower() for w in raw["changelog_openers"]),
+        legal_forms=words("legal_forms"),
+        not_names=words("not_names"),
+        announcements=tuple(w.lower() for w in raw["announcements"]),
+        spelling=tuple((re.compile(p), r) for p, r in raw["spelling"]),
+    )
+
+
+def detect(text: str, sample: int = 20_000) -> str:
+    """The code of the language whose frequent words are most common in ``text``."""
+    words = [w.lower() for w in _WORD.findall(text[:sample])]
+    best, best_hits = DEFAULT, 0
+    for code in languages():
+        stop = language(code).stopwords
+        hits = sum(1 for w in words if w in stop)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    return best

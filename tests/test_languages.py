@@ -1,0 +1,81 @@
+"""Every language's data files load and fit the schema; a mistake in one names file and key."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from policydiff.errors import RuleDataError
+from policydiff.languages import SCHEMAS, has_practices, language, languages, load, validate
+from policydiff.semantics.lexicon import lexicon
+
+CODES = languages()
+
+
+def test_english_german_and_french_each_have_a_home() -> None:
+    assert CODES[0] == "en"
+    assert {"en", "de", "fr"} <= set(CODES)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_language_file_loads_on_its_own(code: str) -> None:
+    assert language(code).code == code
+    if has_practices(code):
+        assert lexicon(code).code == code
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_no_language_borrows_from_another(code: str) -> None:
+    # Every key of the schema is written in the language's own file: nothing falls back.
+    raw = load(code, "text")
+    assert set(raw) == set(SCHEMAS["text"])
+
+
+def test_every_data_file_is_in_a_language_folder() -> None:
+    root = resources.files("policydiff.languages")
+    stray = [p.name for p in root.iterdir() if p.name.endswith(".toml")]
+    assert stray == []
+    for code in CODES:
+        names = {p.name for p in root.joinpath(code).iterdir() if p.name.endswith(".toml")}
+        assert names <= {f"{kind}.toml" for kind in SCHEMAS}, code
+
+
+def test_an_unknown_key_names_file_and_key() -> None:
+    raw = dict(load("en", "practices"))
+    raw["data"] = {**raw["data"], "phone_number": {"words": ["phone"], "parnet": "contact"}}
+    with pytest.raises(RuleDataError) as caught:
+        validate(raw, SCHEMAS["practices"], "policydiff/languages/xx/practices.toml")
+    assert str(caught.value) == (
+        "policydiff/languages/xx/practices.toml: data.phone_number.parnet: unknown key"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "problem"),
+    [
+        ({"name": 3}, "name", "expected str"),
+        ({"stopwords": "the"}, "stopwords", "expected a list"),
+        ({"spelling": [["our"]]}, "spelling[0]", "expected a list of 2 values"),
+        ({"stopwords": ["the", 1]}, "stopwords[1]", "expected str"),
+    ],
+)
+def test_a_bad_value_names_file_and_key(raw: dict[str, object], key: str, problem: str) -> None:
+    data = {**load("en", "text"), **raw}
+    with pytest.raises(RuleDataError) as caught:
+        validate(data, SCHEMAS["text"], "text.toml")
+    assert caught.value.key == key
+    assert caught.value.problem.startswith(problem)
+
+
+def test_a_missing_key_is_an_error_not_a_fallback() -> None:
+    data = dict(load("en", "text"))
+    del data["months"]
+    with pytest.raises(RuleDataError, match=r"text\.toml: months: missing key"):
+        validate(data, SCHEMAS["text"], "text.toml")
+
+
+def test_a_rank_must_be_a_number_not_a_flag() -> None:
+    entry = {"words": ["may"], "rank": True}
+    with pytest.raises(RuleDataError, match=r"modality\.may\.rank: expected int"):
+        validate({"may": entry}, {"*": SCHEMAS["practices"]["modality"]["*"]}, "p", "modality")
