@@ -32,7 +32,36 @@ class _Failure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: object = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        from policydiff.normalize.text import one_line
+
+        click.echo(f"Error: {one_line(self.format_message())}", err=True)
+
+
+class _Commands(click.Group):
+    """The command group; whatever a command raises ends in one line on stderr and exit 3.
+
+    Exit code 1 means "substantive change found" and nothing else: an unexpected
+    exception (a bug, a hostile answer nobody foresaw, memory running out) must not
+    print a traceback and exit 1, nor may an interrupt (click's Abort exits 1).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from policydiff.errors import PolicydiffError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
+        except PolicydiffError as err:
+            raise _Failure(str(err)) from err
+        except MemoryError as err:
+            raise _Failure("out of memory: the input is too large to compare") from err
+        except (KeyboardInterrupt, click.Abort) as err:
+            raise _Failure("interrupted") from err
+        except RecursionError as err:
+            raise _Failure("the input is nested too deeply to read") from err
+        except Exception as err:  # a bug: say what it was, in one line
+            raise _Failure(f"unexpected error ({type(err).__name__}): {err}") from err
 
 
 def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
@@ -84,7 +113,7 @@ _ARCHIVE_HELP = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policydiff")
 def main() -> None:
     """What changed in a privacy policy, clause by clause, and what the change means.

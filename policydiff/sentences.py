@@ -11,7 +11,14 @@ __all__ = ["split_sentences"]
 
 # A full stop, question or exclamation mark, closing quotes or brackets, then space,
 # then something that can start a sentence.
-_BOUNDARY = re.compile(r"""[.!?]+["')\]]*\s+(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])""")
+# Each run of marks is tried once, from its first mark (possessive, so a run of 20,000
+# dots with no space after it is not retried from each of its dots).
+_BOUNDARY = re.compile(
+    r"""(?<![.!?])[.!?]++["')\]]*+\s++(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])"""
+)
+# The word before a full stop is looked for this far back: abbreviations are short, and
+# a bounded look keeps a run of thousands of abbreviations linear.
+_WORD_WINDOW = 64
 
 
 @lru_cache(maxsize=8192)
@@ -19,9 +26,7 @@ def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.start() + 1].rstrip(".!?\"')] ")
-        last = candidate.rsplit(None, 1)[-1] if candidate else ""
-        word = last.lstrip("(\"'[").lower()
+        word = _word_before(text, start, match.start())
         following = text[match.end() : match.end() + 1]
         if text[match.start()] == "." and _no_break(word, following, lang):
             continue
@@ -32,6 +37,15 @@ def split_sentences(text: str, lang: Language) -> tuple[str, ...]:
     if rest:
         sentences.append(rest)
     return tuple(sentences)
+
+
+def _word_before(text: str, start: int, stop: int) -> str:
+    """The word that ends at ``stop`` (a sentence mark), without quotes and brackets."""
+    window = text[max(start, stop - _WORD_WINDOW) : stop + 1].rstrip(".!?\"')] ")
+    parts = window.rsplit(None, 1)
+    if not parts or (len(parts) == 1 and stop - _WORD_WINDOW > start):
+        return ""  # no word, or one too long to be an abbreviation
+    return parts[-1].lstrip("(\"'[").lower()
 
 
 def _no_break(word: str, following: str, lang: Language) -> bool:

@@ -93,10 +93,8 @@ _BANNER = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASSES = {"hidden", "d-none", "hide", "is-hidden", "visually-hidden", "sr-only"}
-_WAYBACK_TOOLBAR = re.compile(
-    r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->",
-    re.S | re.I,
-)
+_TOOLBAR_BEGIN = re.compile(r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->", re.I)
+_TOOLBAR_END = re.compile(r"<!--\s*END WAYBACK TOOLBAR INSERT\s*-->", re.I)
 _ARCHIVE_CHROME_IDS = (
     "wm-ipp-base",
     "wm-ipp",
@@ -126,7 +124,7 @@ def unwayback_url(url: str) -> str:
 
 def parse_html(text: str, selector: str | None = None, base_url: str | None = None) -> Parsed:
     """The blocks of an HTML page; ``base_url`` resolves relative links."""
-    text = _WAYBACK_TOOLBAR.sub("", text)
+    text = _without_toolbar(text)
     soup = BeautifulSoup(text, "lxml")
     _check_depth(soup)
     title = _page_title(soup)
@@ -149,6 +147,28 @@ def parse_html(text: str, selector: str | None = None, base_url: str | None = No
         title = blocks[0].text
         blocks = blocks[1:]
     return Parsed(title=title, blocks=tuple(blocks))
+
+
+def _without_toolbar(text: str) -> str:
+    """The page without the Wayback toolbar's inserts (each BEGIN up to its END).
+
+    One pass: a BEGIN without an END removes nothing, and is not searched past again.
+    """
+    out: list[str] = []
+    done = 0
+    while True:
+        begin = _TOOLBAR_BEGIN.search(text, done)
+        if begin is None:
+            break
+        end = _TOOLBAR_END.search(text, begin.end())
+        if end is None:
+            break
+        out.append(text[done : begin.start()])
+        done = end.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _check_depth(soup: BeautifulSoup) -> None:

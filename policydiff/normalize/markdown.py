@@ -6,6 +6,7 @@ block quotes, fenced code, emphasis, ``[](url)[text](url)`` links and backslash 
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -17,20 +18,18 @@ from policydiff.normalize.text import canon
 
 __all__ = ["inline_parts", "inline_text", "parse_markdown"]
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*))?$")  # the closing #s go in _atx_text
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _ITEM = re.compile(r"^(\s*)([*+-]|\d{1,9}[.)])(\s+)(.*)$")
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_SEP = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# No "<" inside an autolink or a tag: a run of "<a" that never closes is read once.
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BR_TAG = re.compile(r"<br\s*/?>", re.I)
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", re.S)
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", re.S)
 _CODE = re.compile(r"`+([^`]*)`+")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _HIDDEN = 0xF0000  # a private-use plane, never in real text
@@ -62,9 +61,8 @@ def inline_parts(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         text = _CODE.sub(r"\1", text)
     if "*" in text or "_" in text:
         for _ in range(3):  # emphasis nests (***bold italic***)
-            text = _STRONG.sub(r"\2", text)
-            text = _EM_STAR.sub(r"\1", text)
-            text = _EM_UNDER.sub(r"\1", text)
+            for rule in _EMPHASIS:
+                text = rule.strip(text)
     if "~~" in text:
         text = _STRIKE.sub(r"\1", text)
     if escaped:
@@ -76,6 +74,56 @@ def inline_parts(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return canon(text), unique, words
 
 
+class _Emphasis:
+    """Delimiters around text, e.g. ``**strong**``, removed in linear time.
+
+    Does what ``re.sub(r"(D)(?=\\S)(.+?)(?<=\\S)D", r"\\2")`` does with the flanking
+    rules of the opener and closer patterns, but finds every possible opener and closer
+    once, so a run of openers without a closer costs one pass, not one pass each.
+    """
+
+    def __init__(self, width: int, opener: str, closer: str) -> None:
+        self.width = width
+        self.opener = re.compile(opener)
+        self.closer = re.compile(closer)
+
+    def strip(self, text: str) -> str:
+        closers: dict[str, list[int]] = {}
+        for match in self.closer.finditer(text):
+            closers.setdefault(match.group(1), []).append(match.start())
+        if not closers:
+            return text
+        out: list[str] = []
+        done = 0
+        width = self.width
+        for match in self.opener.finditer(text):
+            start = match.start()
+            if start < done:
+                continue
+            positions = closers.get(match.group(1), [])
+            index = bisect.bisect_left(positions, start + width + 1)
+            if index == len(positions):
+                continue
+            end = positions[index]
+            out.append(text[done:start])
+            out.append(text[start + width : end])
+            done = end + width
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
+
+
+_EMPHASIS = (
+    # **strong** and __strong__
+    _Emphasis(2, r"(?=(\*\*|__)\S)", r"(?<=\S)(?=(\*\*|__))"),
+    # *em*, not inside a word
+    _Emphasis(1, r"(?<![\w*])(?=(\*)\S)", r"(?<=\S)(?=(\*)(?![\w*]))"),
+    # _em_, not inside a word
+    _Emphasis(1, r"(?<![\w_])(?=(_)\S)", r"(?<=\S)(?=(_)(?![\w_]))"),
+)
+
+
 def _plain(anchor: str) -> str:
     """A link's visible words without emphasis marks or escapes."""
     anchor = _ESCAPE.sub(r"\1", anchor)
@@ -83,62 +131,82 @@ def _plain(anchor: str) -> str:
 
 
 def _strip_links(text: str, links: list[str], anchors: list[str] | None = None) -> str:
-    """Replace ``[text](url)`` and ``![alt](src)`` by their text (images by nothing)."""
+    """Replace ``[text](url)`` and ``![alt](src)`` by their text (images by nothing).
+
+    One pass over the text whatever its brackets: the partner of every bracket is found
+    once, and nested links are walked with an explicit stack (hostile input nests
+    thousands deep).
+    """
+    squares = _partners(text, "[", "]")
+    parens = _partners(text, "(", ")")
     out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        # Jump to the next character that can start a link or an escape.
-        nxt = min(
-            (p for p in (text.find("[", i), text.find("\\", i), text.find("!", i)) if p != -1),
-            default=n,
-        )
-        if nxt > i:
-            out.append(text[i:nxt])
-            i = nxt
+    written = 0  # characters in ``out``
+    frames: list[tuple[int, int, int, int]] = []  # open links: close, end, len(out), written
+    i, hi = 0, len(text)
+    while True:
+        if i >= hi:
+            if not frames:
+                break
+            _, end, index, before = frames.pop()
+            if anchors is not None and written - before <= _ANCHOR_LIMIT:
+                anchors.append("".join(out[index:]))
+            i, hi = end + 1, frames[-1][0] if frames else len(text)
             continue
-        char = text[i]
-        if char == "\\" and i + 1 < n:
-            out.append(text[i : i + 2])
-            i += 2
+        found = _LINK_START.search(text, i, hi)
+        p = found.start() if found else hi
+        if p > i:
+            out.append(text[i:p])
+            written += p - i
+            i = p
             continue
-        if char == "[" or (char == "!" and i + 1 < n and text[i + 1] == "["):
-            image = char == "!"
-            start = i + 1 if image else i
-            close = _matching(text, start, "[", "]")
-            if close != -1 and close + 1 < n and text[close + 1] == "(":
-                end = _matching(text, close + 1, "(", ")")
-                if end != -1:
-                    target = text[close + 2 : end].strip()
-                    url = target.split()[0] if target else ""
-                    if not image:
-                        links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
-                        inner = _strip_links(text[start + 1 : close], links, anchors)
-                        if anchors is not None:
-                            anchors.append(inner)
-                        out.append(inner)
+        assert found is not None
+        token = found.group()
+        if token == "\\":
+            step = 2 if p + 1 < hi else 1
+            out.append(text[p : p + step])
+            written += step
+            i = p + step
+            continue
+        image = token == "!["
+        start = p + 1 if image else p
+        close = squares.get(start, hi)
+        if close + 1 < hi and text[close + 1] == "(":
+            end = parens.get(close + 1, hi)
+            if end < hi:
+                target = text[close + 2 : end].strip()
+                url = target.split()[0] if target else ""
+                if image:
                     i = end + 1
                     continue
-        out.append(char)
-        i += 1
+                links.append(_ESCAPE.sub(r"\1", url.strip("<>")))
+                frames.append((close, end, len(out), written))
+                i, hi = start + 1, close
+                continue
+        out.append(token[0])
+        written += 1
+        i = p + 1
     return "".join(out)
 
 
-def _matching(text: str, start: int, opening: str, closing: str) -> int:
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
+_LINK_START = re.compile(r"\\|!?\[")
+_ANCHOR_LIMIT = 2000  # longer link texts are no link's words (and would cost quadratic time)
+
+
+def _partners(text: str, opening: str, closing: str) -> dict[int, int]:
+    """The position of the closing bracket that matches each opening one (escapes skipped)."""
+    partners: dict[int, int] = {}
+    stack: list[int] = []
+    pattern = _BRACKETS[opening]
+    for match in pattern.finditer(text):
+        char = match.group()
         if char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+            stack.append(match.start())
+        elif char == closing and stack:
+            partners[stack.pop()] = match.start()
+    return partners
+
+
+_BRACKETS = {"[": re.compile(r"\\.|[\[\]]", re.S), "(": re.compile(r"\\.|[()]", re.S)}
 
 
 @dataclass
@@ -321,7 +389,7 @@ def parse_markdown(text: str) -> Parsed:
         atx = _ATX.match(line)
         if atx:
             reader.end_all()
-            _heading(reader, atx.group(2) or "", len(atx.group(1)))
+            _heading(reader, _atx_text(atx.group(2) or ""), len(atx.group(1)))
             continue
         item = _ITEM.match(line)
         if item:
@@ -345,6 +413,15 @@ def parse_markdown(text: str) -> Parsed:
         title = blocks[0].text
         blocks = blocks[1:]
     return Parsed(title=title, blocks=tuple(blocks))
+
+
+def _atx_text(source: str) -> str:
+    """An ATX heading's text without its optional closing sequence ("## Title ##")."""
+    text = source.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and bare and bare[-1].isspace():
+        text = bare.rstrip()
+    return text
 
 
 def _heading(reader: _Reader, source: str, level: int) -> None:

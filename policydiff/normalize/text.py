@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["canon", "fold", "shorten"]
+__all__ = ["canon", "fold", "one_line", "printable", "shorten"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -42,13 +42,31 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# Control characters (C0 but for whitespace, DEL, C1) and the bidi embeddings, overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069): in a policy they can only hide text, reorder
+# it on screen ("Trojan Source"), break XML or drive the reader's terminal.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]+")
 
 
 def canon(text: str) -> str:
-    """NFKC, straight quotes, plain dashes, no invisible characters, single spaces."""
-    if not text.isascii():  # ASCII is already canonical, but for its spaces
+    """NFKC, straight quotes, plain dashes, no invisible or control characters, single spaces."""
+    if not text.isascii():  # ASCII is already canonical, but for its spaces and controls
         text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     return _SPACE.sub(" ", text).strip()
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show anywhere: control and bidi control characters removed,
+    line breaks kept (a URL, a name or a message from a source nobody vetted)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: controls removed, line breaks become spaces."""
+    return _SPACE.sub(" ", _CONTROLS_AND_BREAKS.sub(" ", text)).strip()
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
