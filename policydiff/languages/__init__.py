@@ -7,7 +7,18 @@ the file and the key):
 - ``text.toml``: how the language is written (sentence rules, date lines, changelog
   openers, legal forms, spelling variants); every language has one.
 - ``practices.toml``: the practice lexicon (actions, data, recipients, purposes, conditions,
-  ...); a language without one gets changes but no findings.
+  ...); a language without one gets changes but no findings. An entry's ``parent`` names an
+  entry of the same family (the hierarchy: phone number < contact data < information).
+
+Two files beside the language folders are the same for every language:
+
+- ``concepts.toml``: the concept of the W3C Data Privacy Vocabulary (DPV) each lexicon entry
+  names (``[data] phone_number = "pd:TelephoneNumber"``), by family and entry name;
+- ``dpv.toml``: those DPV concepts with their IRIs, labels and broader concepts, derived from
+  the DPV by ``tools/derive_dpv.py`` (W3C notice in ``DPV-NOTICE.md``).
+
+``concept(family, name)`` gives an entry's DPV IRI; ``broader(family, name)`` the entries above
+it, from ``parent`` fields or, where an entry has none, from DPV's hierarchy.
 
 A language's files hold everything about it: nothing is borrowed from another language.
 Unknown codes are read as English, the language most policies in the wild are written in.
@@ -26,14 +37,22 @@ from typing import Any
 from policydiff.errors import RuleDataError
 
 __all__ = [
+    "CONCEPT_FAMILIES",
     "DEFAULT",
+    "LANGUAGE_KINDS",
     "Language",
+    "Vocabulary",
+    "broader",
+    "check_parents",
+    "check_vocabulary",
+    "concept",
     "detect",
     "has_practices",
     "language",
     "languages",
     "load",
     "validate",
+    "vocabulary",
 ]
 
 DEFAULT = "en"
@@ -49,6 +68,17 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _WORDS: list[Any] = [str]
 _ENTRY = {"words": _WORDS, "?rank": int, "?parent": str, "?generic": bool, "?category": str}
 _FAMILY = {"*": _ENTRY}
+# The practice families whose entries name DPV concepts (concepts.toml).
+CONCEPT_FAMILIES = (
+    "actions",
+    "data",
+    "recipients",
+    "purposes",
+    "safeguards",
+    "rights",
+    "legal_bases",
+    "entities",
+)
 SCHEMAS: dict[str, dict[str, Any]] = {
     "text": {
         "name": str,
@@ -74,6 +104,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "processes": _FAMILY,
         "safeguards": _FAMILY,
         "rights": _FAMILY,
+        "?legal_bases": _FAMILY,
+        "?entities": _FAMILY,
         "notices": _FAMILY,
         "categories": {"*": _WORDS},
         "grammar": {
@@ -90,7 +122,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "modal_gap": int,
         },
     },
+    # Beside the language folders, one for all languages:
+    "concepts": {f"?{family}": {"*": str} for family in CONCEPT_FAMILIES},
+    "dpv": {
+        "prefixes": {"*": str},
+        "concepts": {"*": {"iri": str, "label": str, "parents": _WORDS}},
+    },
 }
+# The kinds of file inside a language folder.
+LANGUAGE_KINDS = ("text", "practices")
 
 
 def validate(data: Any, schema: Any, where: str, key: str = "") -> None:
@@ -135,13 +175,10 @@ def validate(data: Any, schema: Any, where: str, key: str = "") -> None:
         raise TypeError(f"bad schema {schema!r}")
 
 
-@cache
-def load(code: str, kind: str) -> Mapping[str, Any]:
-    """The validated contents of ``languages/<code>/<kind>.toml`` (kind: text, practices)."""
-    if kind not in SCHEMAS:
-        raise ValueError(f"no such language file kind: {kind}")
-    file = resources.files(__package__).joinpath(code, f"{kind}.toml")
-    where = f"policydiff/languages/{code}/{kind}.toml"
+def _read(relative: str, kind: str) -> dict[str, Any]:
+    """The contents of ``languages/<relative>``, checked against ``SCHEMAS[kind]``."""
+    file = resources.files(__package__).joinpath(*relative.split("/"))
+    where = f"policydiff/languages/{relative}"
     try:
         data = tomllib.loads(file.read_text("utf-8"))
     except FileNotFoundError as err:
@@ -150,6 +187,157 @@ def load(code: str, kind: str) -> Mapping[str, Any]:
         raise RuleDataError(where, "(file)", f"not valid TOML: {err}") from err
     validate(data, SCHEMAS[kind], where)
     return data
+
+
+@cache
+def load(code: str, kind: str) -> Mapping[str, Any]:
+    """The validated contents of ``languages/<code>/<kind>.toml`` (kind: text, practices)."""
+    if kind not in LANGUAGE_KINDS:
+        raise ValueError(f"no such language file kind: {kind}")
+    data = _read(f"{code}/{kind}.toml", kind)
+    if kind == "practices":
+        check_parents(data, f"policydiff/languages/{code}/{kind}.toml")
+    return data
+
+
+def check_parents(data: Mapping[str, Any], where: str) -> None:
+    """Raise ``RuleDataError`` unless every ``parent`` names an entry of the same family and
+    no entry is its own ancestor."""
+    schema = SCHEMAS["practices"]
+    for family, entries in data.items():
+        if schema.get(family, schema.get(f"?{family}")) is not _FAMILY:
+            continue
+        for name, spec in entries.items():
+            if "parent" not in spec:
+                continue
+            seen = {name}
+            parent = spec["parent"]
+            while parent is not None:
+                if parent not in entries:
+                    raise RuleDataError(
+                        where, f"{family}.{name}.parent", f"no entry {parent!r} in [{family}]"
+                    )
+                if parent in seen:
+                    raise RuleDataError(
+                        where, f"{family}.{name}.parent", f"{parent!r} is its own ancestor"
+                    )
+                seen.add(parent)
+                parent = entries[parent].get("parent")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The DPV concepts policydiff names, and which lexicon entry names which concept."""
+
+    # "dpv:Consent" → (IRI, label, broader concepts as short names)
+    concepts: dict[str, tuple[str, str, tuple[str, ...]]]
+    # family → entry name → short concept name
+    mapping: dict[str, dict[str, str]]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def check_vocabulary(dpv: Mapping[str, Any], concepts: Mapping[str, Any]) -> None:
+    """Raise ``RuleDataError`` unless every concept named in ``concepts.toml`` (and every
+    broader concept in ``dpv.toml``) is a concept of ``dpv.toml`` with a known prefix."""
+    known = dpv["concepts"]
+    for name, spec in known.items():
+        prefix, _, term = name.partition(":")
+        if prefix not in dpv["prefixes"] or spec["iri"] != dpv["prefixes"][prefix] + term:
+            raise RuleDataError(
+                "policydiff/languages/dpv.toml", f"concepts.{name}", "IRI does not fit its name"
+            )
+        for parent in spec["parents"]:
+            if parent not in known:
+                raise RuleDataError(
+                    "policydiff/languages/dpv.toml",
+                    f"concepts.{name}.parents",
+                    f"unknown DPV concept {parent!r}",
+                )
+    for family, entries in concepts.items():
+        for entry, name in entries.items():
+            if name not in known:
+                raise RuleDataError(
+                    "policydiff/languages/concepts.toml",
+                    f"{family}.{entry}",
+                    f"unknown DPV concept {name!r} (not in dpv.toml: run tools/derive_dpv.py)",
+                )
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The validated ``dpv.toml`` and ``concepts.toml``."""
+    dpv = _read("dpv.toml", "dpv")
+    mapping = _read("concepts.toml", "concepts")
+    check_vocabulary(dpv, mapping)
+    return Vocabulary(
+        concepts={
+            name: (spec["iri"], spec["label"], tuple(spec["parents"]))
+            for name, spec in dpv["concepts"].items()
+        },
+        mapping={family: dict(entries) for family, entries in mapping.items()},
+    )
+
+
+def concept(family: str, name: str) -> str | None:
+    """The IRI of the DPV concept a lexicon entry names (``concept("data", "location")`` is
+    ``https://w3id.org/dpv/pd#Location``), or None when it names none."""
+    vocab = vocabulary()
+    short = vocab.mapping.get(family, {}).get(name)
+    return vocab.concepts[short][0] if short else None
+
+
+def broader(family: str, name: str, language: str = DEFAULT) -> tuple[str, ...]:
+    """The entries above ``name`` in its family, nearest first: its ``parent``, that entry's
+    parent, and so on; where an entry has no ``parent``, the nearest entry of the family whose
+    DPV concept is broader than its own ("ads" → "marketing" if the lexicon has both).
+    Entry parents come from the lexicon of ``language`` (English by default)."""
+    parents = _parents(language if has_practices(language) else DEFAULT, family)
+    chain: list[str] = []
+    seen = {name}
+    current = name
+    while True:
+        parent = parents.get(current) or _dpv_broader(family, current, parents, seen)
+        if parent is None or parent in seen:
+            return tuple(chain)
+        chain.append(parent)
+        seen.add(parent)
+        current = parent
+
+
+@cache
+def _parents(code: str, family: str) -> dict[str, str | None]:
+    """Entry name → its ``parent`` (None when it has none), in file order."""
+    entries = load(code, "practices").get(family, {})
+    return {name: spec.get("parent") for name, spec in entries.items()}
+
+
+def _dpv_broader(
+    family: str, name: str, entries: dict[str, str | None], seen: set[str]
+) -> str | None:
+    """The first entry of ``entries`` (not in ``seen``) whose concept is a strict DPV
+    ancestor of ``name``'s concept, nearest ancestor first."""
+    vocab = vocabulary()
+    mapping = vocab.mapping.get(family, {})
+    start = mapping.get(name)
+    if start is None:
+        return None
+    by_concept: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry in mapping and entry not in seen:
+            by_concept.setdefault(mapping[entry], []).append(entry)
+    queue = list(vocab.concepts[start][2])
+    visited = {start}
+    while queue:
+        current = queue.pop(0)
+        if current in visited:
+            continue
+        visited.add(current)
+        if current in by_concept:
+            return by_concept[current][0]
+        queue.extend(vocab.concepts[current][2])
+    return None
 
 
 @dataclass(frozen=True, slots=True)

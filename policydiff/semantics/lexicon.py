@@ -22,6 +22,8 @@ FAMILIES = (
     "processes",
     "safeguards",
     "rights",
+    "legal_bases",
+    "entities",
     "notices",
 )
 
