@@ -346,6 +346,13 @@ def explain(
 @click.option(
     "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
 )
+@click.option(
+    "--path",
+    "path",
+    metavar="PATH",
+    help="With a git repository as SOURCE: the document's path in it "
+    "(e.g. 'Telegram/Privacy Policy.md').",
+)
 @_sources
 def timeline(
     source: str,
@@ -353,26 +360,33 @@ def timeline(
     end: str | None,
     fmt: str,
     selector: str | None,
+    path: str | None,
     store_dir: str | None,
     archive: str | None,
 ) -> None:
-    """The life of a policy. SOURCE is a folder of versions (snapshots/telegram.org/privacy),
-    a store reference (telegram.org/privacy), or a URL with --from/--to (its archived captures
-    are fetched into the store first). Consecutive versions are compared; versions whose text
-    is the same are folded together; every clause is followed from its first appearance."""
+    """The life of a policy. SOURCE is a folder of versions (snapshots/telegram.org/privacy;
+    each dated by its sidecar, an Open Terms Archive manifest.json, or a date in its file
+    name), a git work tree or bare repository with --path (each commit touching the path is a
+    version), a store reference (telegram.org/privacy), or a URL with --from/--to (its
+    archived captures are fetched into the store first). Consecutive versions are compared;
+    versions whose text is the same are folded together; every clause is followed from its
+    first appearance. Technical re-extractions by the archive are marked."""
     from policydiff.errors import PolicydiffError
     from policydiff.timeline import build_timeline
     from policydiff.versions import versions_of
 
     store = _store(store_dir)
     try:
-        snapshots = versions_of(
+        records = versions_of(
             source,
             store=store,
             archive=lambda: _archive(archive),
             start=_date_option(start, False),
             end=_date_option(end, True),
+            path=path,
         )
+        snapshots = [r.snapshot for r in records]
+        technical = {r.snapshot.sha256 for r in records if r.technical}
         with click.progressbar(
             length=len(snapshots), label="reading versions", file=sys.stderr, show_pos=True
         ) as bar:
@@ -380,7 +394,13 @@ def timeline(
             def advance(done: int, total: int) -> None:
                 bar.update(1)
 
-            result = build_timeline(snapshots, name=source, selector=selector, progress=advance)
+            result = build_timeline(
+                snapshots,
+                name=f"{source}: {path}" if path else source,
+                selector=selector,
+                progress=advance,
+                technical=technical,
+            )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":

@@ -15,7 +15,14 @@ from pathlib import Path
 from policydiff.errors import SourceError, SourceNotFound
 from policydiff.models import Snapshot
 
-__all__ = ["SIDECAR_SUFFIX", "read_file", "sidecar_path", "to_snapshot"]
+__all__ = [
+    "SIDECAR_SUFFIX",
+    "media_type_of",
+    "read_file",
+    "read_sidecar",
+    "sidecar_path",
+    "to_snapshot",
+]
 
 SIDECAR_SUFFIX = ".json"
 _MEDIA_TYPES = {
@@ -32,6 +39,11 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
+def media_type_of(name: str) -> str | None:
+    """The media type a file name's extension says (``.md`` → ``text/markdown``), or None."""
+    return _MEDIA_TYPES.get(Path(name).suffix.lower())
+
+
 def read_file(path: str | os.PathLike[str]) -> Snapshot:
     """A snapshot of a local file, with provenance from its sidecar when it has one."""
     file = Path(path)
@@ -43,12 +55,12 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
         raise SourceError(f"{path} is a directory, not a policy file") from err
     except OSError as err:
         raise SourceError(f"cannot read {path}: {err.strerror or err}") from err
-    meta = _sidecar(file)
+    meta = read_sidecar(file)
     snapshot = Snapshot(
         content=content,
         url=_str(meta.get("url")),
         captured_at=_time(meta.get("captured_at"), file),
-        media_type=_str(meta.get("media_type")) or _MEDIA_TYPES.get(file.suffix.lower()),
+        media_type=_str(meta.get("media_type")) or media_type_of(file.name),
         source=_str(meta.get("source")) or "file",
         archive_url=_str(meta.get("archive_url")),
         digest=_str(meta.get("digest")),
@@ -86,7 +98,8 @@ def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
     raise TypeError(f"cannot compare a {type(value).__name__}: give a path, bytes or str")
 
 
-def _sidecar(file: Path) -> dict[str, object]:
+def read_sidecar(file: Path) -> dict[str, object]:
+    """The JSON provenance beside ``file`` (empty when it has none)."""
     side = sidecar_path(file)
     if not side.is_file():
         return {}

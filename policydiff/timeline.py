@@ -7,7 +7,7 @@ are folded into the first of them: only content changes count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ class Version:
     snapshot: Snapshot
     document: Document
     same_as: tuple[Snapshot, ...] = ()  # later captures with the same text, folded in
+    technical: bool = False  # a re-extraction by the archive (its filters, not the policy)
 
     @property
     def at(self) -> datetime | None:
@@ -38,6 +39,7 @@ class Step:
 
     index: int
     comparison: Comparison
+    technical: bool = False  # the newer version is a technical re-extraction
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for c in self.comparison.changes if c.substantive and c.kind is kind)
@@ -97,10 +99,21 @@ class Timeline:
     versions: tuple[Version, ...]
     steps: tuple[Step, ...]
     histories: tuple[ClauseHistory, ...]
+    technical: frozenset[str] = frozenset()  # sha256 of the archive's technical re-extractions
 
     @property
     def captures(self) -> int:
         return sum(1 + len(v.same_as) for v in self.versions)
+
+    def technical_captures(self) -> list[tuple[Snapshot, bool]]:
+        """The technical re-extractions, each with whether its text was the same as the
+        version before (folded into it)."""
+        found: list[tuple[Snapshot, bool]] = []
+        for version in self.versions:
+            if version.technical:
+                found.append((version.snapshot, False))
+            found.extend((s, True) for s in version.same_as if s.sha256 in self.technical)
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,8 +127,14 @@ class Timeline:
                     "sha256": v.snapshot.sha256,
                     "archive_url": v.snapshot.archive_url,
                     "clauses": len(v.document.clauses),
+                    "technical": v.technical,
                     "same_as": [
-                        {"captured_at": _iso(s.captured_at), "name": s.label, "sha256": s.sha256}
+                        {
+                            "captured_at": _iso(s.captured_at),
+                            "name": s.label,
+                            "sha256": s.sha256,
+                            "technical": s.sha256 in self.technical,
+                        }
                         for s in v.same_as
                     ],
                 }
@@ -129,6 +148,7 @@ class Timeline:
                     "removed": step.count(ChangeKind.REMOVED),
                     "modified": step.count(ChangeKind.MODIFIED),
                     "cosmetic": step.cosmetic,
+                    "technical": step.technical,
                     "verdict": step.verdict,
                     "verdicts": step.comparison.verdicts,
                     "changes": [
@@ -178,16 +198,22 @@ def build_timeline(
     name: str,
     selector: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    technical: Collection[str] = (),
 ) -> Timeline:
-    """Fold identical versions, compare consecutive ones, follow every clause."""
+    """Fold identical versions, compare consecutive ones, follow every clause.
+
+    ``technical`` holds the sha256 of the versions that are technical re-extractions (the
+    archive's reading changed, not the policy): they are marked as such in the outputs."""
     versions: list[Version] = []
     for index, snapshot in enumerate(snapshots):
         document = read_document(snapshot, selector=selector)
         if versions and _same_text(versions[-1].document, document):
             last = versions[-1]
-            versions[-1] = Version(last.snapshot, last.document, (*last.same_as, snapshot))
+            versions[-1] = Version(
+                last.snapshot, last.document, (*last.same_as, snapshot), last.technical
+            )
         else:
-            versions.append(Version(snapshot, document))
+            versions.append(Version(snapshot, document, technical=snapshot.sha256 in technical))
         if progress:
             progress(index + 1, len(snapshots))
     steps: list[Step] = []
@@ -215,7 +241,7 @@ def build_timeline(
         changes = seen.get(key) or compare_documents(old.document, new.document)
         seen[key] = changes
         comparison = Comparison(old.snapshot, new.snapshot, old.document, new.document, changes)
-        step = Step(len(steps), comparison)
+        step = Step(len(steps), comparison, technical=new.technical)
         steps.append(step)
         following: dict[int, int] = {}
         for change in changes:
@@ -264,6 +290,7 @@ def build_timeline(
         histories=tuple(
             ClauseHistory(h["section"], h["text"], tuple(h["events"])) for h in histories
         ),
+        technical=frozenset(technical),
     )
 
 

@@ -1,5 +1,17 @@
-"""Every way to get a version of a policy: a file, a folder of versions, the store, an
-archive, or the live page. The one place that fetches what the store does not hold yet.
+"""Every way to get a version of a policy: a file, a folder of versions, a git repository,
+the store, an archive, or the live page. The one place that fetches what the store does not
+hold yet, and the one place that says when a version was recorded.
+
+Histories (``history(source, path=None)``), oldest first, each version a ``Record``:
+
+- a folder of versions: each dated by its sidecar (``<file>.json``), else by Open Terms
+  Archive's ``manifest.json`` beside the files (which also gives the commit, its message and
+  whether the version is a technical re-extraction), else by its file name when the name
+  holds a date (``2024-07-15T181441Z.md``, ``2024-07-15.html``, ``20240715181441.md``);
+- a git work tree or bare repository and a path in it: each commit that touches the path
+  is a version, dated by its commit date (Open Terms Archive's ``Refilter …`` and
+  ``Apply technical …`` commits are technical re-extractions);
+- a key of the store (``telegram.org/privacy``).
 
 References, as the command line takes them:
 
@@ -17,22 +29,37 @@ archive cannot be reached, the store's newest capture in range is used.
 from __future__ import annotations
 
 import calendar
+import json
+import os
+import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from policydiff.archive.http import Session
 from policydiff.archive.wayback import Capture, WaybackArchive, parse_timestamp
-from policydiff.errors import ArchiveError, NetworkError, NoCapture, SourceNotFound
+from policydiff.errors import (
+    ArchiveError,
+    NetworkError,
+    NoCapture,
+    SourceError,
+    SourceNotFound,
+)
 from policydiff.models import Snapshot
-from policydiff.sources import read_file
+from policydiff.sources import media_type_of, read_file, read_sidecar
 from policydiff.store import Store
 
 __all__ = [
+    "MANIFEST",
     "POLICY_SUFFIXES",
+    "Record",
     "Reference",
+    "date_in_name",
     "fetch_missing",
+    "history",
     "keep",
     "live",
     "newest",
@@ -43,6 +70,10 @@ __all__ = [
 ]
 
 POLICY_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt")
+MANIFEST = "manifest.json"  # Open Terms Archive's list of a folder's versions
+# Open Terms Archive's commits that re-extract a version with new filters: the policy did
+# not change, the archive's reading of it did.
+_TECHNICAL_MESSAGE = re.compile(r"^(Refilter|Apply technical)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +219,234 @@ def fetch_missing(
     return stored
 
 
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One recorded version in a history: the snapshot, and what the history says of it."""
+
+    snapshot: Snapshot
+    technical: bool = False  # a re-extraction by the archive: its filters changed, not the text
+    commit: str | None = None
+    message: str | None = None
+
+    @property
+    def at(self) -> datetime | None:
+        return self.snapshot.captured_at
+
+
+def history(
+    source: str | os.PathLike[str],
+    path: str | None = None,
+    *,
+    store: Store | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Record]:
+    """The recorded versions of a document, oldest first (undated ones last).
+
+    SOURCE is a folder of versions, a git work tree or bare repository (with ``path``, the
+    document's path in it: ``Telegram/Privacy Policy.md``), or a key of ``store``.
+    ``start``/``end`` keep the versions recorded in that range. Raises ``SourceNotFound``
+    when SOURCE is none of these, ``NoCapture`` when it holds no version (in range).
+    """
+    where = Path(source)
+    if path is not None:
+        records = _git_history(where, path)
+    elif where.is_dir():
+        records = _folder_history(where)
+    elif store is not None and store.captures(str(source)):
+        records = [Record(s.snapshot()) for s in store.captures(str(source))]
+    else:
+        raise SourceNotFound(str(source))
+    records = [
+        r
+        for r in records
+        if (start is None or (r.at is not None and r.at >= start))
+        and (end is None or (r.at is not None and r.at <= end))
+    ]
+    if not records:
+        place = (
+            f"in the history of {path} in this repository"
+            if path
+            else "in this folder"
+            if where.is_dir()
+            else "in the store"
+        )
+        raise NoCapture(str(source), place + (" in that range" if start or end else ""))
+    # Stable: versions recorded in the same second keep the order their history gives.
+    return sorted(records, key=lambda r: (r.at is None, r.at or datetime.min.replace(tzinfo=UTC)))
+
+
+_DASHED = re.compile(
+    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T_ ](\d{2})[:\-]?(\d{2})(?:[:\-]?(\d{2}))?(?:\.\d+)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?(?!\d)"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2}))?(Z)?")
+
+
+def date_in_name(name: str) -> datetime | None:
+    """The moment a file name states, in UTC unless it gives an offset, or None:
+    ``2024-07-15T181441Z.md``, ``2024-07-15.html``, ``20240715181441.md`` (a store's or
+    an archive's timestamp). An impossible date (``2024-13-01``) is no date."""
+    stem = name.split(".", 1)[0] if "." in name else name
+    match = _COMPACT.fullmatch(stem) or _DASHED.search(stem)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    tz: timezone = UTC
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _folder_history(folder: Path) -> list[Record]:
+    manifest = _manifest(folder / MANIFEST)
+    records: list[Record] = []
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() not in POLICY_SUFFIXES or not file.is_file():
+            continue
+        snapshot = read_file(file)
+        entry = manifest.get(file.name, {})
+        origin = read_sidecar(file).get("origin")
+        if not entry and isinstance(origin, dict):
+            entry = {k: v for k, v in origin.items() if isinstance(v, str)}
+        at = snapshot.captured_at or _moment(entry.get("recorded_at")) or date_in_name(file.name)
+        if at != snapshot.captured_at:
+            snapshot = replace(snapshot, captured_at=at)
+        message = entry.get("message")
+        records.append(
+            Record(
+                snapshot,
+                technical=entry.get("kind") == "technical"
+                or bool(message and _TECHNICAL_MESSAGE.match(message)),
+                commit=entry.get("commit"),
+                message=message,
+            )
+        )
+    return records
+
+
+def _manifest(path: Path) -> dict[str, dict[str, str]]:
+    """Open Terms Archive's manifest: file name -> its entry (recorded_at, commit, message,
+    kind), each value checked."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as err:
+        raise SourceError(f"cannot read {path}: {err}") from err
+    versions = data.get("versions") if isinstance(data, dict) else None
+    if not isinstance(versions, list):
+        raise SourceError(f"{path}: expected an object with a list 'versions'")
+    entries: dict[str, dict[str, str]] = {}
+    for index, entry in enumerate(versions):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise SourceError(f"{path}: versions[{index}] needs a string 'file'")
+        for key in ("recorded_at", "commit", "message", "kind"):
+            if key in entry and not isinstance(entry[key], str):
+                raise SourceError(f"{path}: versions[{index}].{key} must be a string")
+        if "recorded_at" in entry and _moment(entry["recorded_at"]) is None:
+            raise SourceError(
+                f"{path}: versions[{index}].recorded_at is not a date: {entry['recorded_at']!r}"
+            )
+        entries[entry["file"]] = entry
+    return entries
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _git_history(repo: Path, path: str) -> list[Record]:
+    """Each commit touching ``path`` (from the repository's root) as a version: read with
+    the git command, one ``git log`` and one ``git cat-file --batch`` for all contents."""
+    git = shutil.which("git")
+    if git is None:
+        raise SourceError("reading a git repository needs the git command, which is not installed")
+    if not repo.is_dir():
+        raise SourceNotFound(str(repo))
+    spec = f":(top,literal){path.lstrip('/')}"
+    log = _git(
+        git,
+        repo,
+        ["log", "--reverse", "--no-renames", "--format=%H%x1f%cI%x1f%s%x1e", "--", spec],
+    )
+    commits = [line.strip("\n").split("\x1f") for line in log.decode().split("\x1e")]
+    commits = [c for c in commits if len(c) == 3]
+    wanted = "".join(f"{sha}:{path.lstrip('/')}\n" for sha, _, _ in commits).encode()
+    contents = _cat_files(_git(git, repo, ["cat-file", "--batch"], stdin=wanted), len(commits))
+    records = []
+    for (sha, date, message), content in zip(commits, contents, strict=True):
+        if content is None:  # the commit deleted the file
+            continue
+        snapshot = Snapshot(
+            content=content,
+            captured_at=datetime.fromisoformat(date).astimezone(UTC),
+            media_type=media_type_of(path),
+            source="git",
+            name=f"{path}@{sha[:12]}",
+        )
+        technical = bool(_TECHNICAL_MESSAGE.match(message))
+        records.append(Record(snapshot, technical=technical, commit=sha, message=message))
+    return records
+
+
+def _git(git: str, repo: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            [git, "-C", str(repo), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=600,
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise SourceError(f"git {args[0]} in {repo} failed: {err}") from err
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        raise SourceError(
+            f"cannot read {repo} as a git repository: {reason[-1] if reason else 'git failed'}"
+        )
+    return done.stdout
+
+
+def _cat_files(out: bytes, count: int) -> list[bytes | None]:
+    """Parse ``git cat-file --batch``: per object a header line, its bytes, a newline."""
+    contents: list[bytes | None] = []
+    at = 0
+    for _ in range(count):
+        newline = out.index(b"\n", at)
+        header = out[at:newline].split()
+        at = newline + 1
+        if header[-1] == b"missing" or len(header) < 3:
+            contents.append(None)
+            continue
+        size = int(header[2])
+        contents.append(out[at : at + size])
+        at += size + 1
+    return contents
+
+
 def versions_of(
     source: str,
     *,
@@ -196,20 +455,17 @@ def versions_of(
     start: datetime | None = None,
     end: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Snapshot]:
+    path: str | None = None,
+) -> list[Record]:
     """The versions SOURCE names, oldest first.
 
-    SOURCE is a folder (``snapshots/telegram.org/privacy``), a key of the store
-    (``telegram.org/privacy``), or, with ``--from``/``--to``, a URL whose captures in that
-    range are fetched from the archive into the store first.
+    SOURCE is a folder (``snapshots/telegram.org/privacy``), a git repository with ``path``,
+    a key of the store (``telegram.org/privacy``), or, with ``--from``/``--to``, a URL whose
+    captures in that range are fetched from the archive into the store first.
     """
-    folder = Path(source)
-    if folder.is_dir():
-        files = sorted(
-            p for p in folder.iterdir() if p.suffix.lower() in POLICY_SUFFIXES and p.is_file()
-        )
-        snapshots = [read_file(p) for p in files]
-    elif (start or end) and archive is not None:
+    if path is not None or Path(source).is_dir():
+        return history(source, path, start=start, end=end)
+    if (start or end) and archive is not None:
         client = archive()
         captures = [c for c in client.captures(source, start=start, end=end) if c.new_content]
         done = iter(range(1, len(captures) + 1))
@@ -220,26 +476,16 @@ def versions_of(
             client,
             progress=(lambda _: progress(next(done), len(captures))) if progress else None,
         )
-        snapshots = [s.snapshot() for s in store.captures(source)]
-    else:
-        snapshots = [s.snapshot() for s in store.captures(source)]
-        if (
-            not snapshots
-            and "/" in source
-            and not (store.root / source).exists()
-            and Path(source).suffix
-        ):
-            raise SourceNotFound(source)
-    snapshots = [
-        s
-        for s in snapshots
-        if (start is None or (s.captured_at and s.captured_at >= start))
-        and (end is None or (s.captured_at and s.captured_at <= end))
-    ]
-    if not snapshots:
+    elif (
+        not store.captures(source)
+        and "/" in source
+        and not (store.root / source).exists()
+        and Path(source).suffix
+    ):
+        raise SourceNotFound(source)
+    try:
+        return history(source, store=store, start=start, end=end)
+    except SourceNotFound:
         raise NoCapture(
             source, "in this folder or store" + (" in that range" if start or end else "")
-        )
-    return sorted(
-        snapshots, key=lambda s: (s.captured_at is None, s.captured_at or datetime.min, s.label)
-    )
+        ) from None

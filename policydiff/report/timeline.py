@@ -58,6 +58,15 @@ def _text(timeline: Timeline) -> Iterator[str]:
             f"{_date(step.comparison.new.captured_at):<10}  {step.count(ChangeKind.ADDED):>5}  "
             f"{step.count(ChangeKind.REMOVED):>7}  {step.count(ChangeKind.MODIFIED):>8}  "
             f"{step.cosmetic:>8}  {v['widened']:>7}  {v['narrowed']:>8}  {step.verdict or '-'}"
+            + ("  (technical re-extraction)" if step.technical else "")
+        )
+    technical = timeline.technical_captures()
+    if technical:
+        yield ""
+        yield "Technical re-extractions by the archive (its filters changed, not the policy): " + (
+            ", ".join(
+                f"{_date(s.captured_at)}{' (same text)' if same else ''}" for s, same in technical
+            )
         )
     changed = [h for h in timeline.histories if h.changed]
     if changed:
@@ -108,7 +117,9 @@ def _html(timeline: Timeline) -> Iterator[str]:
         yield (
             f"<tr><td>{target}</td><td>{step.count(ChangeKind.ADDED)}</td>"
             f"<td>{step.count(ChangeKind.REMOVED)}</td><td>{step.count(ChangeKind.MODIFIED)}</td>"
-            f'<td>{step.cosmetic}</td><td><span class="v {escape(verdict)}">{escape(verdict)}</span></td></tr>'
+            f'<td>{step.cosmetic}</td><td><span class="v {escape(verdict)}">{escape(verdict)}</span>'
+            + (' <small class="quiet">technical re-extraction</small>' if step.technical else "")
+            + "</td></tr>"
         )
     yield "</tbody></table></section>"
     changed = [h for h in timeline.histories if h.changed]
