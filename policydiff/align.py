@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from policydiff.models import Clause, ClauseKind
+from policydiff.models import Clause, ClauseKind, ClauseRole
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import fold
 
@@ -73,15 +73,25 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
 
     old_sections = [_section_key(c) for c in old]
     new_sections = [_section_key(c) for c in new]
-    for heading in (False, True):
-        olds = [i for i in free_old() if (old[i].kind is ClauseKind.HEADING) is heading]
-        news = [j for j in free_new() if (new[j].kind is ClauseKind.HEADING) is heading]
+    # Headings pair with headings, practices with practices, and a changelog line never
+    # with the clause whose change it announces (its words are often the same).
+    for group in ("practice", "heading", "frame"):
+        olds = [i for i in free_old() if _group(old[i]) == group]
+        news = [j for j in free_new() if _group(new[j]) == group]
         same_section = [[old_sections[i] == new_sections[j] for j in news] for i in olds]
         for i, j, score in _assign(olds, news, old_keys, new_keys, same_section):
             link(i, j, score)
 
     pairs = _joins(old, new, old_keys, new_keys, matched, taken)
     return _order(pairs, len(old), len(new))
+
+
+def _group(clause: Clause) -> str:
+    if clause.kind is ClauseKind.HEADING:
+        return "heading"
+    if clause.role in (ClauseRole.CHANGELOG, ClauseRole.DATE_LINE):
+        return "frame"
+    return "practice"
 
 
 def _section_key(clause: Clause) -> str:

@@ -86,7 +86,7 @@ def compare_documents(
         )
     if not semantics:
         return tuple(changes)
-    return annotate(tuple(changes), new.language)
+    return annotate(tuple(changes), new.language, old)
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

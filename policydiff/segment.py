@@ -56,8 +56,12 @@ def segment(
             current_heading, current_level, current_number = block.text, block.level, block.number
         path = tuple(text for _, text in stack)
         role = _role(block, previous, lang, in_changelog)
+        # A changelog runs from its heading to the next heading: a date line ("Update Notes
+        # (July 19, 2024):"), a heading, or a short label line ("Terms of Service Update Notes:").
         if block.kind is ClauseKind.HEADING or role is ClauseRole.DATE_LINE:
-            in_changelog = role is ClauseRole.DATE_LINE and opens_changelog(block.text)
+            in_changelog = opens_changelog(block.text)
+        elif _label(block) and opens_changelog(block.text):
+            in_changelog, role = True, ClauseRole.CHANGELOG
         clause = Clause(
             id=clause_id(path, block.text),
             ordinal=ordinal,
@@ -106,6 +110,11 @@ def _role(
     if after_date and is_changelog_entry(block.text, lang):
         return ClauseRole.CHANGELOG
     return ClauseRole.PRACTICE
+
+
+def _label(block: Block) -> bool:
+    """A short line that labels what follows ("Terms of Service Update Notes:")."""
+    return block.kind is ClauseKind.PARAGRAPH and len(block.text) <= 80 and block.text.endswith(":")
 
 
 def _last_sentence(text: str | None, lang: languages.Language) -> str | None:

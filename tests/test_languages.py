@@ -41,10 +41,11 @@ def test_no_language_borrows_from_another(code: str) -> None:
 
 
 def test_every_data_file_is_in_a_language_folder() -> None:
-    # Only the DPV vocabulary and its mapping, the same for every language, sit beside them.
+    # Only the DPV vocabulary, its mapping and the direction rules, the same for every
+    # language, sit beside them.
     root = resources.files("policydiff.languages")
     shared = sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
-    assert shared == ["concepts.toml", "dpv.toml"]
+    assert shared == ["concepts.toml", "dpv.toml", "rules.toml"]
     for code in CODES:
         names = {p.name for p in root.joinpath(code).iterdir() if p.name.endswith(".toml")}
         assert names <= {f"{kind}.toml" for kind in LANGUAGE_KINDS}, code
@@ -88,3 +89,17 @@ def test_a_rank_must_be_a_number_not_a_flag() -> None:
     entry = {"words": ["may"], "rank": True}
     with pytest.raises(RuleDataError, match=r"modality\.may\.rank: expected int"):
         validate({"may": entry}, {"*": SCHEMAS["practices"]["modality"]["*"]}, "p", "modality")
+
+
+def test_the_direction_rules_load_and_name_only_contract_directions() -> None:
+    from policydiff.languages import rules
+
+    directions = rules()["directions"]
+    assert directions["added"]["safeguard"] == ["safeguard_added", "narrowed"]
+    assert directions["removed"]["right"] == ["right_removed", "widened"]
+    broken = {"directions": {**directions, "actions": {"share": "wider"}}}
+    validate(broken, SCHEMAS["rules"], "rules.toml")  # the shape is right ...
+    from policydiff.languages import _check_directions
+
+    with pytest.raises(RuleDataError, match=r"directions\.actions\.share: bad direction"):
+        _check_directions(broken, "rules.toml")  # ... the value is not

@@ -51,6 +51,7 @@ __all__ = [
     "language",
     "languages",
     "load",
+    "rules",
     "validate",
     "vocabulary",
 ]
@@ -123,6 +124,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
     },
     # Beside the language folders, one for all languages:
+    "rules": {
+        "directions": {
+            "added": {"*": (str, str)},
+            "removed": {"*": (str, str)},
+            "slots": {"*": {"added": str, "removed": str, "flips": bool}},
+            "actions": {"*": str},
+        },
+    },
     "concepts": {f"?{family}": {"*": str} for family in CONCEPT_FAMILIES},
     "dpv": {
         "prefixes": {"*": str},
@@ -223,6 +232,35 @@ def check_parents(data: Mapping[str, Any], where: str) -> None:
                     )
                 seen.add(parent)
                 parent = entries[parent].get("parent")
+
+
+_DIRECTIONS = {"widened", "narrowed", "neutral"}
+
+
+def _check_directions(data: Mapping[str, Any], where: str) -> None:
+    """Every direction named in the rules is one of the label contract's."""
+    tables = data["directions"]
+
+    def check(direction: str, key: str) -> None:
+        if direction not in _DIRECTIONS:
+            raise RuleDataError(where, key, f"bad direction {direction!r}")
+
+    for event in ("added", "removed"):
+        for kind, (_, direction) in tables[event].items():
+            check(direction, f"directions.{event}.{kind}[1]")
+    for slot, row in tables["slots"].items():
+        for event in ("added", "removed"):
+            check(row[event], f"directions.slots.{slot}.{event}")
+    for action, direction in tables["actions"].items():
+        check(direction, f"directions.actions.{action}")
+
+
+@cache
+def rules() -> Mapping[str, Any]:
+    """The language-independent rules (``languages/rules.toml``), validated."""
+    data = _read("rules.toml", "rules")
+    _check_directions(data, "policydiff/languages/rules.toml")
+    return data
 
 
 @dataclass(frozen=True, slots=True)

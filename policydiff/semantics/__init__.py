@@ -12,8 +12,18 @@ import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
 
-from policydiff.models import Category, ChangeKind, ClauseChange, Direction, Finding, Verdict
+from policydiff.models import (
+    Category,
+    ChangeKind,
+    ClauseChange,
+    ClauseRole,
+    Direction,
+    Document,
+    Finding,
+    Verdict,
+)
 from policydiff.normalize.text import shorten
+from policydiff.semantics import directions
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
@@ -72,15 +82,20 @@ def practice_reader(language: str) -> Callable[[str, str | None], bool] | None:
     return lambda text, lead_in: frame_of(text, lead_in, lex).states_practice
 
 
-def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseChange, ...]:
+def annotate(
+    changes: tuple[ClauseChange, ...], language: str, before: Document | None = None
+) -> tuple[ClauseChange, ...]:
     """The same changes, substantive ones with a category, findings and a verdict.
 
-    Only for languages with a lexicon file; the others keep their changes as they are.
+    ``before`` is the old document: an added clause that extends a practice it already
+    states adds data or purposes to it, not a new practice. Only for languages with a
+    lexicon file; the others keep their changes as they are.
     """
     if not has_lexicon(language):
         return changes
     lex = lexicon(language)
     generic = {e.name for e in lex.families["data"] if e.generic}
+    known = _inventory(before, lex, generic) if before is not None else frozenset()
     result = []
     for change in changes:
         if not change.substantive:
@@ -91,7 +106,7 @@ def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseCh
         old = frame_of(change.old_text, lead_old, lex) if change.old else _EMPTY
         new = frame_of(change.new_text, lead_new, lex) if change.new else _EMPTY
         category = Category(new.category or old.category or Category.COLLECTION)
-        findings = _findings(change, old, new, category, generic, lex)
+        findings = _findings(change, old, new, category, generic, lex, known)
         result.append(
             dataclasses.replace(
                 change,
@@ -113,21 +128,19 @@ def _findings(
     category: Category,
     generic: set[str],
     lex: Lexicon,
+    known: frozenset[Practice] = frozenset(),
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
-        direction = Direction.NARROWED if not old.negated else Direction.WIDENED
-        label = "practice_removed"
-        if old.get("rights") and not [t for t in old.get("data") if t.name not in generic]:
+        kind = _clause_kind(old, generic)
+        label, direction = directions.clause(kind, "removed")
+        if kind == "right":
+            words = old.get("rights")[0].words
             return [
-                Finding(
-                    category,
-                    "right_removed",
-                    Direction.WIDENED,
-                    f"user right or choice removed: {old.get('rights')[0].words}",
-                    old.get("rights")[0].words,
-                    None,
-                )
+                Finding(category, label, direction, f"user right or choice removed: {words}", words)
             ]
+        if kind == "safeguard":
+            words = old.get("safeguards")[0].words
+            return [Finding(category, label, direction, f"safeguard removed: {words}", words)]
         return [
             Finding(
                 category,
@@ -138,27 +151,49 @@ def _findings(
                 None,
             )
         ]
-    findings = contrast(old, new, category, generic, lex.grammar.purpose_mark)
+    parents = {e.name: e.parent for e in lex.families["data"]}
+    findings = contrast(old, new, category, generic, lex.grammar.purpose_mark, parents)
     if change.kind is ChangeKind.ADDED:
         # A new clause states its practice; naming its recipients and purposes again adds
         # nothing unless it shares.
         if category not in ("sharing", "authorities"):
             findings = [f for f in findings if f.label not in ("recipient_added",)]
-        if new.get("actions") and (
+        kind = _clause_kind(new, generic)
+        label, direction = directions.clause(kind, "added")
+        if kind in ("right", "safeguard"):
+            # What the clause adds is the right or the safeguard; its data and purposes are
+            # those of the practice it limits.
+            family = "rights" if kind == "right" else "safeguards"
+            words = _words_of(new, family)
+            findings = [f for f in findings if f.direction is direction]
+            if not any(f.label == label for f in findings):
+                findings.insert(
+                    0,
+                    Finding(
+                        category,
+                        label,
+                        direction,
+                        f"{label.split('_')[0]} added: {words}",
+                        None,
+                        words,
+                    ),
+                )
+        elif new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
-            direction = Direction.NARROWED if new.negated else Direction.WIDENED
-            findings.insert(
-                0,
-                Finding(
-                    category,
-                    "practice_added",
-                    direction,
-                    f"new practice: {_gist(new)}",
-                    None,
-                    shorten(new.text, 120),
-                ),
-            )
+            extends = kind == "practice" and _extends(_key(new, generic), known)
+            if not extends or not findings:
+                findings.insert(
+                    0,
+                    Finding(
+                        category,
+                        label,
+                        direction,
+                        f"new practice: {_gist(new)}",
+                        None,
+                        shorten(new.text, 120),
+                    ),
+                )
     if not findings:
         findings = [
             Finding(
@@ -169,6 +204,78 @@ def _findings(
             )
         ]
     return findings
+
+
+def _clause_kind(frame: Frame, generic: set[str]) -> str:
+    """What a clause mainly states (a key of the direction table's added/removed rows)."""
+    specific = [t for t in frame.get("data") if t.name not in generic]
+    if frame.get("rights") and not specific and not frame.negated:
+        return "right"
+    if not specific and _limits_a_practice(frame):
+        return "safeguard"
+    if frame.category == "contact":
+        return "contact"
+    if frame.negated:
+        return "negated"
+    return "practice"
+
+
+def _limits_a_practice(frame: Frame) -> bool:
+    """True when the clause's main predicate is a safeguard: it names one before any action
+    ("Standard contractual clauses protect …", "we rely on standard contractual clauses to
+    transfer …") or states no action at all."""
+    safeguards = frame.get("safeguards")
+    if not safeguards:
+        return False
+    actions = frame.get("actions")
+    if not actions:
+        return True
+    text = frame.text.lower()
+    first_safeguard = min(text.find(t.words.lower()) for t in safeguards)
+    first_action = min(text.find(t.words.lower()) for t in actions)
+    return 0 <= first_safeguard < first_action
+
+
+Practice = tuple[str | None, str | None, str | None]
+
+
+def _key(frame: Frame, generic: set[str]) -> Practice:
+    """A practice as the inventory knows it: category, first action, and the data that
+    action is done to (the first specific data after it)."""
+    actions = frame.get("actions")
+    if not actions:
+        return frame.category, None, None
+    text = frame.text.lower()
+    start = text.find(actions[0].words.lower())
+    data = [t for t in frame.get("data") if t.name not in generic]
+    after = [t for t in data if text.find(t.words.lower(), max(start, 0)) >= start]
+    main = (after or data)[0].name if data else None
+    return frame.category, actions[0].name, main
+
+
+def _inventory(document: Document, lex: Lexicon, generic: set[str]) -> frozenset[Practice]:
+    """The practices a document states: (category, action, data) for each kind of data
+    each practice names."""
+    known: set[Practice] = set()
+    for clause in document.clauses:
+        if clause.role is not ClauseRole.PRACTICE:
+            continue
+        frame = frame_of(clause.text, clause.lead_in, lex)
+        category, action, _ = _key(frame, generic)
+        for term in frame.get("data"):
+            if term.name not in generic:
+                known.add((category, action, term.name))
+    return frozenset(known)
+
+
+def _extends(practice: Practice, known: frozenset[Practice]) -> bool:
+    """True when the document already states this practice (same category, action and
+    data): a clause added to it extends it rather than adding a practice."""
+    return practice[2] is not None and practice in known
+
+
+def _words_of(frame: Frame, family: str) -> str:
+    return ", ".join(dict.fromkeys(t.words for t in frame.get(family)))
 
 
 def _unchanged(

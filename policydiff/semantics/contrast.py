@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from policydiff.models import Category, Direction, Finding, Verdict
+from policydiff.semantics.directions import action, slot
 from policydiff.semantics.frames import Frame, Term
 
 __all__ = ["contrast", "verdict"]
@@ -61,12 +62,33 @@ def _stated_as_purpose(text: str, term: Term, mark: re.Pattern[str]) -> bool:
     return position > 0 and bool(mark.search(text[max(0, position - 50) : position]))
 
 
+def _related(a: str, b: str, parents: dict[str, str | None]) -> bool:
+    """True when one of two data terms is an ancestor of the other."""
+    return _ancestor(a, b, parents) or _ancestor(b, a, parents)
+
+
+def _ancestor(a: str, b: str, parents: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    node = parents.get(b)
+    while node and node not in seen:
+        if node == a:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
+
+
 def _words(terms: list[Term]) -> str:
     return ", ".join(dict.fromkeys(t.words for t in terms))
 
 
 def contrast(
-    old: Frame, new: Frame, category: Category, generic: set[str], purpose_mark: re.Pattern[str]
+    old: Frame,
+    new: Frame,
+    category: Category,
+    generic: set[str],
+    purpose_mark: re.Pattern[str],
+    parents: dict[str, str | None] | None = None,
 ) -> list[Finding]:
     """Findings for one modified clause (an added clause has an empty old frame)."""
     findings: list[Finding] = []
@@ -127,10 +149,22 @@ def contrast(
                 _words(added),
             )
             continue
+        if family == "data":
+            # "Your information" or "personal data" names no kind of data: it neither adds
+            # nor removes any. And along one branch of the hierarchy ("phone number" →
+            # "contact information", "your information" → "your location") the data moved,
+            # it did not go: only the addition is told.
+            added = [t for t in added if t.name not in generic]
+            removed = [
+                t
+                for t in removed
+                if t.name not in generic
+                and not any(_related(t.name, a.name, parents or {}) for a in added)
+            ]
         if added:
             add(
                 f"{label}_added",
-                _flip(WIDENED, negated),
+                slot(family, "added", negated),
                 f"{noun} added: {_words(added)}",
                 None,
                 _words(added),
@@ -138,7 +172,7 @@ def contrast(
         if removed and old.states_practice:
             add(
                 f"{label}_removed",
-                _flip(NARROWED, negated),
+                slot(family, "removed", negated),
                 f"{noun} removed: {_words(removed)}",
                 _words(removed),
                 None,
@@ -149,12 +183,45 @@ def contrast(
 
     before = {t.name: t for t in old.get("safeguards")}
     after = {t.name: t for t in new.get("safeguards")}
+    # In a promise not to do something ("will not use … without your consent"), a
+    # safeguard is the exception to the promise: dropping it narrows, adding it widens.
+    exception = old.negated and new.negated
     for name, term in after.items():
         if name not in before:
-            add("safeguard_added", NARROWED, f"safeguard added: {term.words}", None, term.words)
+            if exception:
+                add(
+                    "condition_broadened",
+                    WIDENED,
+                    f"exception added: {term.words}",
+                    None,
+                    term.words,
+                )
+            else:
+                add(
+                    "safeguard_added",
+                    slot("safeguards", "added"),
+                    f"safeguard added: {term.words}",
+                    None,
+                    term.words,
+                )
     for name, term in before.items():
         if name not in after and new.states_practice:
-            add("safeguard_removed", WIDENED, f"safeguard removed: {term.words}", term.words, None)
+            if exception:
+                add(
+                    "condition_narrowed",
+                    NARROWED,
+                    f"exception dropped: {term.words}",
+                    term.words,
+                    None,
+                )
+            else:
+                add(
+                    "safeguard_removed",
+                    slot("safeguards", "removed"),
+                    f"safeguard removed: {term.words}",
+                    term.words,
+                    None,
+                )
 
     if old.retention_days and new.retention_days:
         a = max(t.rank or 0 for t in old.retention_days)
@@ -195,17 +262,6 @@ def contrast(
     return findings
 
 
-# Actions whose appearance in a clause is a new practice in itself.
-_ACTION_DIRECTIONS = {
-    "share": WIDENED,
-    "disclose": WIDENED,
-    "sell": WIDENED,
-    "transfer": WIDENED,
-    "train": WIDENED,
-    "delete": NARROWED,
-}
-
-
 _ACTION_KINDS = {
     "share": "sharing",
     "disclose": "sharing",
@@ -217,7 +273,7 @@ _ACTION_KINDS = {
 def _new_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
     before = {_ACTION_KINDS.get(name, name) for name in old.names("actions")}
     for term in new.get("actions"):
-        direction = _ACTION_DIRECTIONS.get(term.name)
+        direction = action(term.name)
         kind = _ACTION_KINDS.get(term.name, term.name)
         if direction and kind not in before:
             before.add(kind)
