@@ -12,18 +12,35 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from policydiff.diff import hunks, word_ops
 from policydiff.languages import Language
 from policydiff.models import ChangeKind, Clause, ClauseRole, Op
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import fold
-from policydiff.roles import strip_dates
+from policydiff.roles import is_pointer, strip_dates
 
-__all__ = ["Renames", "classify", "find_renames"]
+__all__ = ["PARAPHRASE_SHARE", "Reader", "Renames", "classify", "find_renames"]
 
+# A paraphrase changes at most this share of a clause's words.
+PARAPHRASE_SHARE = 0.3
+
+
+class Reader(Protocol):
+    """What ``classify`` needs to know of a clause's practice (semantics provides it)."""
+
+    def states_practice(self, text: str, lead_in: str | None) -> bool: ...
+
+    def signature(self, text: str, lead_in: str | None) -> Hashable: ...
+
+    def names_a_right(self, text: str, lead_in: str | None) -> bool: ...
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGITS_OR_CAPS = re.compile(r"\d|\b[A-Z]{2,}\b")
 _SECTION_REF = re.compile(r"\b\d+(?:\.\d+)+\b")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ROLE_REASONS = {
@@ -82,10 +99,11 @@ def classify(
     ops: tuple[Op, ...],
     renames: Renames,
     lang: Language,
-    practice: Callable[[str, str | None], bool] | None = None,
+    reader: Reader | None = None,
 ) -> tuple[bool, str | None]:
-    """(substantive, why not) for one change. ``practice(text, lead_in)`` tells whether an
-    added clause states a practice; without it, every added clause with words is substantive."""
+    """(substantive, why not) for one change. With a ``reader`` (a language with a practice
+    lexicon), a clause added or removed that states no practice is not substantive, nor is a
+    heading that states none, nor a small paraphrase that leaves the practice as it was."""
     if kind is ChangeKind.UNCHANGED:
         return False, None
     headings = all(c.role is ClauseRole.HEADING for c in old + new)
@@ -97,6 +115,8 @@ def classify(
         new_title = " ".join(split_number(c.text)[1] for c in new)
         if fold(old_title) == fold(new_title):
             return False, "renumbered"
+        if reader and not any(reader.states_practice(t, None) for t in (old_title, new_title)):
+            return False, "heading"
         return _edits(word_ops(old_title, new_title), renames, lang)
     for side in (old, new):
         for clause in side:
@@ -109,7 +129,14 @@ def classify(
         text = " ".join(c.text for c in old + new)
         if not fold(text):
             return False, "no words"
-        if kind is ChangeKind.ADDED and practice and not practice(text, new[0].lead_in):
+        side = new or old
+        if (
+            len(text.split()) <= 30
+            and is_pointer(text, lang)
+            and not (reader and reader.names_a_right(text, side[0].lead_in))
+        ):
+            return False, "pointer"
+        if kind is ChangeKind.ADDED and reader and not reader.states_practice(text, new[0].lead_in):
             return False, "states no practice"
         return True, None
     old_text = " ".join(c.text for c in old)
@@ -134,7 +161,43 @@ def classify(
     ):
         # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
         return False, "date"
-    return _edits(ops, renames, lang)
+    substantive, reason = _edits(ops, renames, lang)
+    if substantive and reader and _paraphrase(ops, old, new, reader, lang):
+        return False, "paraphrase"
+    return substantive, reason
+
+
+def _paraphrase(
+    ops: tuple[Op, ...],
+    old: tuple[Clause, ...],
+    new: tuple[Clause, ...],
+    reader: Reader,
+    lang: Language,
+) -> bool:
+    """A small rewording that leaves the practice exactly as it was: the same practice
+    (category, actions, polarity, modality, data, recipients, purposes, conditions, rights,
+    safeguards, periods) and few words changed, none of them added or dropped alone
+    (an inserted "bankruptcy" in a list is a new member, not a paraphrase)."""
+    words = sum(len(text.split()) for sign, text in ops if sign in "=-")
+    changed = sum(len(text.split()) for sign, text in ops if sign != "=")
+    if not words or changed > PARAPHRASE_SHARE * 2 * words:
+        return False
+    for deleted, inserted in hunks(ops):
+        if _DIGITS_OR_CAPS.search(deleted + " " + inserted):
+            return False  # a number, a code word ("text STOP to …"): never a mere rewording
+        if any(w in lang.quantifiers for w in _WORD.findall((deleted + " " + inserted).lower())):
+            return False  # "much of the content" → "some content" changes how much
+        if not (deleted.strip() and inserted.strip()):
+            content = [
+                w for w in _WORD.findall((deleted + inserted).lower()) if w not in lang.stopwords
+            ]
+            if content:
+                return False
+    lead_old = old[0].lead_in if old else None
+    lead_new = new[0].lead_in if new else None
+    old_text = " ".join(c.text for c in old)
+    new_text = " ".join(c.text for c in new)
+    return reader.signature(old_text, lead_old) == reader.signature(new_text, lead_new)
 
 
 def _only_link_text(ops: tuple[Op, ...], old: tuple[Clause, ...], new: tuple[Clause, ...]) -> bool:

@@ -67,11 +67,11 @@ def compare_documents(
         if kind is ChangeKind.MODIFIED
     }
     renames = find_renames(ops_of.values(), lang)
-    practice = practice_reader(new.language) if semantics else None
+    reader = practice_reader(new.language) if semantics else None
     changes = []
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
-        substantive, reason = classify(kind, before, after, ops, renames, lang, practice)
+        substantive, reason = classify(kind, before, after, ops, renames, lang, reader)
         changes.append(
             ClauseChange(
                 kind=kind,

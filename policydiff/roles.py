@@ -16,6 +16,7 @@ __all__ = [
     "is_announcement",
     "is_changelog_entry",
     "is_date_line",
+    "is_pointer",
     "opens_changelog",
     "strip_dates",
 ]
@@ -67,6 +68,16 @@ def is_announcement(text: str, lang: Language) -> bool:
     """True for a banner or note that announces a new version ("We've updated our Privacy Policy")."""
     lowered = text.lower().replace("’", "'")
     return any(lowered.startswith(phrase) for phrase in lang.announcements)
+
+
+def is_pointer(text: str, lang: Language) -> bool:
+    """True for a clause that only points elsewhere ("Read more about how we use AI",
+    "Please read this policy carefully"): one of the language's pointer phrases, in a
+    clause of at most two sentences."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    if lowered.count(". ") > 1:
+        return False
+    return any(phrase in lowered for phrase in lang.pointers)
 
 
 def strip_dates(text: str, lang: Language) -> str | None:

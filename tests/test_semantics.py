@@ -258,3 +258,67 @@ def test_german_headline_reads_the_same_from_the_german_lexicon() -> None:
     aspects = dict(change.unchanged)
     assert aspects["data"] == "IP-Adresse, Telefonnummer"
     assert aspects["modality"] == "können weitergeben"
+
+
+def test_a_pointer_is_no_practice_but_a_right_behind_a_link_is() -> None:
+    from policydiff.classify import classify
+    from policydiff.languages import language
+    from policydiff.models import Clause
+    from policydiff.semantics import practice_reader
+
+    lang = language("en")
+    reader = practice_reader("en")
+
+    def added(text: str) -> tuple[bool, str | None]:
+        clause = Clause(id="x", ordinal=0, text=text)
+        return classify(ChangeKind.ADDED, (), (clause,), (), find_renames_none(), lang, reader)
+
+    assert added("Read more about how we use AI in our Help Centre.") == (False, "pointer")
+    assert added("Please read this privacy policy carefully.") == (False, "pointer")
+    # The pointer stays when the clause also gives the reader a choice.
+    assert added("You can opt out of personalised ads at any time; learn more here.")[0]
+
+
+def find_renames_none():  # type: ignore[no-untyped-def]
+    from policydiff.classify import Renames
+
+    return Renames(frozenset())
+
+
+def test_a_small_paraphrase_is_not_substantive_but_a_new_list_member_is() -> None:
+    from policydiff import compare
+
+    def only(old: str, new: str):  # type: ignore[no-untyped-def]
+        result = compare(f"# P\n\n{old}\n", f"# P\n\n{new}\n")
+        return next(c for c in result.changes if c.kind is ChangeKind.MODIFIED)
+
+    same = only(
+        "We use your contact details to process online payments for your orders.",
+        "We use your contact details to process payment services for your orders.",
+    )
+    assert (same.substantive, same.reason) == (False, "paraphrase")
+    member = only(
+        "We may share your data in a merger or sale of our company.",
+        "We may share your data in a merger, bankruptcy or sale of our company.",
+    )
+    assert member.substantive
+    amount = only(
+        "The public can view much of the content you post.",
+        "The public can view some content you post.",
+    )
+    assert amount.substantive
+
+
+def test_dropping_the_exception_of_a_promise_narrows_it() -> None:
+    from policydiff import compare
+
+    result = compare(
+        "# Terms\n\nZoom will not use audio, video or chat Customer Content to train our "
+        "artificial intelligence models without your consent.\n",
+        "# Terms\n\nZoom does not use any of your audio, video or chat Customer Content to "
+        "train artificial intelligence models.\n",
+    )
+    (change,) = result.substantive_changes
+    assert change.category == "ai" and change.verdict == "narrowed"
+    assert ("condition_narrowed", "narrowed") in labels(change)
+    assert not any(f.direction == "widened" for f in change.findings)

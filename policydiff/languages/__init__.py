@@ -93,6 +93,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "spelling": [(str, str)],
         "legal_forms": _WORDS,
         "not_names": _WORDS,
+        "pointers": _WORDS,
+        "quantifiers": _WORDS,
     },
     "practices": {
         "actions": _FAMILY,
@@ -392,6 +394,8 @@ class Language:
     not_names: frozenset[str]
     announcements: tuple[str, ...]
     spelling: tuple[tuple[re.Pattern[str], str], ...]
+    pointers: tuple[str, ...] = ()
+    quantifiers: frozenset[str] = frozenset()
 
     def same_spelling(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are spelling variants of one word (behavioral/behavioural)."""
@@ -446,6 +450,8 @@ def language(code: str) -> Language:
         not_names=words("not_names"),
         announcements=tuple(w.lower() for w in raw["announcements"]),
         spelling=tuple((re.compile(p), r) for p, r in raw["spelling"]),
+        pointers=tuple(w.lower() for w in raw["pointers"]),
+        quantifiers=words("quantifiers"),
     )
 
 

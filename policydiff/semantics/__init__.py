@@ -9,7 +9,8 @@ Deterministic and offline: every finding quotes the words it came from.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Hashable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from policydiff.models import (
@@ -30,6 +31,7 @@ from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
 
 __all__ = [
     "CATEGORY_NAMES",
+    "PracticeReader",
     "annotate",
     "describe",
     "frame_of",
@@ -74,12 +76,44 @@ def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
     return read_frame(text, lex, context=lead_in)
 
 
-def practice_reader(language: str) -> Callable[[str, str | None], bool] | None:
-    """For ``classify``: whether a clause states a practice, in a language with a lexicon."""
-    if not has_lexicon(language):
-        return None
-    lex = lexicon(language)
-    return lambda text, lead_in: frame_of(text, lead_in, lex).states_practice
+@dataclass(frozen=True, slots=True)
+class PracticeReader:
+    """What ``classify`` asks of a clause's practice, read with one language's lexicon."""
+
+    lex: Lexicon
+
+    def states_practice(self, text: str, lead_in: str | None) -> bool:
+        """True when the clause (with its list's lead-in) names an action or a practice
+        category; slogans and navigation name neither."""
+        return frame_of(text, lead_in, self.lex).states_practice
+
+    def names_a_right(self, text: str, lead_in: str | None) -> bool:
+        """True when the clause names a user right or choice ("you can manage …")."""
+        return bool(frame_of(text, lead_in, self.lex).get("rights"))
+
+    def signature(self, text: str, lead_in: str | None) -> Hashable:
+        """The practice a clause states, without its wording: equal signatures, same practice."""
+        frame = frame_of(text, lead_in, self.lex)
+        generic = {e.name for e in self.lex.families["data"] if e.generic}
+
+        def names(family: str) -> frozenset[str]:
+            return frozenset(t.name for t in frame.get(family) if t.name not in generic)
+
+        modality = frame.modality
+        return (
+            frame.category,
+            frame.negated,
+            modality.rank if modality else None,
+            *(names(f) for f in self.lex.families if f != "modality"),
+            frozenset((t.name, t.rank) for t in frame.get("conditions")),
+            frozenset(t.rank for t in frame.retention_days),
+            frozenset(t.rank for t in frame.ages),
+        )
+
+
+def practice_reader(language: str) -> PracticeReader | None:
+    """For ``classify``: a reader of practices, in a language with a lexicon."""
+    return PracticeReader(lexicon(language)) if has_lexicon(language) else None
 
 
 def annotate(
