@@ -322,3 +322,25 @@ def test_dropping_the_exception_of_a_promise_narrows_it() -> None:
     assert change.category == "ai" and change.verdict == "narrowed"
     assert ("condition_narrowed", "narrowed") in labels(change)
     assert not any(f.direction == "widened" for f in change.findings)
+
+
+def test_a_new_member_of_a_list_takes_the_slot_of_its_neighbours() -> None:
+    from policydiff import compare
+
+    def only(old: str, new: str):  # type: ignore[no-untyped-def]
+        result = compare(f"# P\n\n{old}\n", f"# P\n\n{new}\n")
+        return next(c for c in result.changes if c.kind is ChangeKind.MODIFIED)
+
+    places = only(
+        "For users in California, Colorado and Virginia, you have the right to opt out of "
+        "the sale of your personal information.",
+        "For users in California, Colorado, Indiana and Virginia, you have the right to opt "
+        "out of the sale of your personal information.",
+    )
+    assert ("right_added", "narrowed") in labels(places)
+    assert places.verdict == "narrowed"
+    reordered = only(
+        "We may share your information with our service providers, affiliates and partners.",
+        "We may share your information with our partners, service providers and affiliates.",
+    )
+    assert not any(f.label.endswith("_added") for f in reordered.findings)

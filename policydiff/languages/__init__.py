@@ -95,6 +95,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "not_names": _WORDS,
         "pointers": _WORDS,
         "quantifiers": _WORDS,
+        "places": _WORDS,
     },
     "practices": {
         "actions": _FAMILY,
@@ -396,6 +397,7 @@ class Language:
     spelling: tuple[tuple[re.Pattern[str], str], ...]
     pointers: tuple[str, ...] = ()
     quantifiers: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
 
     def same_spelling(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are spelling variants of one word (behavioral/behavioural)."""
@@ -452,6 +454,7 @@ def language(code: str) -> Language:
         spelling=tuple((re.compile(p), r) for p, r in raw["spelling"]),
         pointers=tuple(w.lower() for w in raw["pointers"]),
         quantifiers=words("quantifiers"),
+        places=words("places"),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policydiff.languages import language
 from policydiff.models import (
     Category,
     ChangeKind,
@@ -28,6 +29,7 @@ from policydiff.semantics import directions
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
+from policydiff.semantics.members import member_findings
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -228,6 +230,8 @@ def _findings(
                         shorten(new.text, 120),
                     ),
                 )
+    if not findings and change.kind is ChangeKind.MODIFIED:
+        findings = member_findings(change.ops, old, new, category, lex, language(lex.code))
     if not findings:
         findings = [
             Finding(

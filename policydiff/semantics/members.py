@@ -1,0 +1,157 @@
+"""Members of a list that came or went: what the lexicon does not know, the list tells.
+
+"a restructuring, merger, bankruptcy, or sale": "bankruptcy" is no lexicon word, but it joined
+a list of conditions, so a condition was added. "For users in California, Colorado and
+Indiana": Indiana is a place, and the list grants a right, so the right now reaches further.
+Each edit of a modified clause that only inserts or only deletes words is read this way:
+its slot is the slot of its neighbours in the list, found with the lexicon; failing that,
+the marker that opens the list (a purpose marker: a purpose) or the clause's category.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from policydiff.languages import Language
+from policydiff.models import Category, Direction, Finding, Op
+from policydiff.semantics.directions import slot
+from policydiff.semantics.frames import Frame
+from policydiff.semantics.lexicon import Lexicon
+
+__all__ = ["member_findings"]
+
+# What separates the members of a list.
+_SEPARATOR = re.compile(r"\s*(?:,|;|/|\||\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+# Slots a list member can fill, with the label stem of its findings.
+_SLOTS = {
+    "purposes": "purpose",
+    "data": "data",
+    "recipients": "recipient",
+    "conditions": "condition",
+    "rights": "right",
+}
+
+
+def member_findings(
+    ops: tuple[Op, ...], old: Frame, new: Frame, category: Category, lex: Lexicon, lang: Language
+) -> list[Finding]:
+    """Findings for list members inserted or deleted in a modified clause."""
+    findings: list[Finding] = []
+    # Words that leave one place of the clause and come back in another moved: a list
+    # reordered ("websites, devices, stores" → "stores, websites, devices") adds nothing.
+    gone = {w for s, t in ops if s == "-" for w in _WORD.findall(t.lower())}
+    came = {w for s, t in ops if s == "+" for w in _WORD.findall(t.lower())}
+    for sign, text, before, after in _edits(ops):
+        words = [w for w in _WORD.findall(text.lower()) if w not in lang.stopwords]
+        if not words or set(words) <= (came if sign == "-" else gone):
+            continue
+        place = _is_place(text, lang)
+        if not place and max(len(w) for w in words) < 5:
+            continue  # "here", "now": no member of a list
+        joined = bool(_SEPARATOR.search(before[-12:] + " ")) or bool(
+            _SEPARATOR.match(" " + after[:12])
+        )
+        if not (joined or place):
+            continue
+        frame = new if sign == "+" else old
+        family = _family(text, before, after, frame, category, lex, place)
+        if family is None:
+            continue
+        event = "added" if sign == "+" else "removed"
+        words_shown = " ".join(text.split())
+        if place and family == "rights" and category == Category.TRANSFER:
+            label, direction = f"safeguard_{event}", slot("safeguards", event)
+        elif family == "conditions":
+            label = "condition_broadened" if event == "added" else "condition_narrowed"
+            direction = Direction.WIDENED if event == "added" else Direction.NARROWED
+            if frame.negated:
+                direction = direction.opposite
+        else:
+            label = f"{_SLOTS[family]}_{event}"
+            direction = slot(family, event, frame.negated)
+        findings.append(
+            Finding(
+                category,
+                label,
+                direction,
+                f"{_SLOTS.get(family, family)} {event} to a list: {words_shown}",
+                words_shown if event == "removed" else None,
+                words_shown if event == "added" else None,
+            )
+        )
+    return findings
+
+
+def _edits(ops: tuple[Op, ...]) -> list[tuple[str, str, str, str]]:
+    """Each pure insertion or deletion as (sign, text, text before it, text after it), the
+    context taken from the side it belongs to."""
+    old_text = "".join(t for s, t in ops if s != "+")
+    new_text = "".join(t for s, t in ops if s != "-")
+    result = []
+    old_pos = new_pos = 0
+    for index, (sign, text) in enumerate(ops):
+        neighbours = {ops[k][0] for k in (index - 1, index + 1) if 0 <= k < len(ops)}
+        pure = not ({"+", "-"} - {sign}) & neighbours  # no opposite edit beside it
+        if sign == "=":
+            old_pos += len(text)
+            new_pos += len(text)
+        elif sign == "-":
+            if pure:
+                result.append(("-", text, old_text[:old_pos], old_text[old_pos + len(text) :]))
+            old_pos += len(text)
+        else:
+            if pure:
+                result.append(("+", text, new_text[:new_pos], new_text[new_pos + len(text) :]))
+            new_pos += len(text)
+    return result
+
+
+def _is_place(text: str, lang: Language) -> bool:
+    members = [m.strip().lower() for m in _SEPARATOR.split(text) if m.strip()]
+    return bool(members) and all(m in lang.places for m in members)
+
+
+def _family(
+    text: str,
+    before: str,
+    after: str,
+    frame: Frame,
+    category: Category,
+    lex: Lexicon,
+    place: bool,
+) -> str | None:
+    """The slot of the list an edit belongs to."""
+    if place:
+        return (
+            "rights"
+            if category in (Category.RIGHTS, Category.TRANSFER) or frame.get("rights")
+            else None
+        )
+    own = _families_in(text, lex)
+    if own:
+        return None  # the lexicon knows these words: contrast() has told them already
+    # The neighbours: the list members just before and after the edit, in its sentence.
+    left = re.split(r"[.:!?]\s", before)[-1]
+    right = re.split(r"[.:!?]\s", after)[0]
+    neighbours = _SEPARATOR.split(left)[-2:] + _SEPARATOR.split(right)[:2]
+    votes: Counter[str] = Counter()
+    for member in neighbours:
+        for family in _families_in(member, lex):
+            votes[family] += 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    if lex.grammar.purpose_mark.search(left[-80:]):
+        return "purposes"
+    if category == Category.RIGHTS or frame.get("rights"):
+        return "rights"
+    return None
+
+
+def _families_in(text: str, lex: Lexicon) -> list[str]:
+    found = []
+    for family in _SLOTS:
+        if any(entry.pattern.search(text) for entry in lex.families[family]):
+            found.append(family)
+    return found
