@@ -73,9 +73,10 @@ _EMPTY = Frame(text="")
 
 
 @lru_cache(maxsize=16384)
-def frame_of(text: str, lead_in: str | None, lex: Lexicon) -> Frame:
-    """The frame of a clause, cached: a policy's history repeats most of its clauses."""
-    return read_frame(text, lex, context=lead_in)
+def frame_of(text: str, lead_in: str | None, lex: Lexicon, section: str | None = None) -> Frame:
+    """The frame of a clause, cached: a policy's history repeats most of its clauses.
+    ``section`` (the title of the clause's section) is the last resort for its category."""
+    return read_frame(text, lex, context=lead_in, section=section)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +140,10 @@ def annotate(
             continue
         lead_old = change.old[0].lead_in if change.old else None
         lead_new = change.new[0].lead_in if change.new else None
-        old = frame_of(change.old_text, lead_old, lex) if change.old else _EMPTY
-        new = frame_of(change.new_text, lead_new, lex) if change.new else _EMPTY
+        section_old = change.old[0].section if change.old else None
+        section_new = change.new[0].section if change.new else None
+        old = frame_of(change.old_text, lead_old, lex, section_old) if change.old else _EMPTY
+        new = frame_of(change.new_text, lead_new, lex, section_new) if change.new else _EMPTY
         category = Category(new.category or old.category or Category.COLLECTION)
         findings = _findings(change, old, new, category, generic, lex, known)
         result.append(
@@ -298,7 +301,7 @@ def _inventory(document: Document, lex: Lexicon, generic: set[str]) -> frozenset
     for clause in document.clauses:
         if clause.role is not ClauseRole.PRACTICE:
             continue
-        frame = frame_of(clause.text, clause.lead_in, lex)
+        frame = frame_of(clause.text, clause.lead_in, lex, clause.section)
         category, action, _ = _key(frame, generic)
         for term in frame.get("data"):
             if term.name not in generic:

@@ -31,6 +31,7 @@ class Frame:
     slots: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     retention_days: tuple[Term, ...] = ()  # rank = days; 100 years for "indefinitely"
     ages: tuple[Term, ...] = ()  # rank = the age in years
+    stated: bool | None = None  # None: decided by actions and category
 
     def get(self, family: str) -> tuple[Term, ...]:
         return self.slots.get(family, ())
@@ -40,6 +41,8 @@ class Frame:
 
     @property
     def states_practice(self) -> bool:
+        if self.stated is not None:
+            return self.stated
         return bool(self.get("actions")) or bool(self.category)
 
     @property
@@ -99,8 +102,12 @@ def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | No
     return not lexicon.negation_breaks.search(window[negation.end() :])
 
 
-def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Frame:
-    """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category."""
+def read_frame(
+    text: str, lexicon: Lexicon, *, context: str | None = None, section: str | None = None
+) -> Frame:
+    """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category,
+    ``section`` (its section's title: "How to contact us", "Subprocessors") the category
+    when neither the clause nor its lead-in names one."""
     slots: dict[str, tuple[Term, ...]] = {}
     cues = stems(text)
     for family, entries in lexicon.families.items():
@@ -109,6 +116,16 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
     first = _first_action(text, lexicon, cues)
     context_first = _first_action(context, lexicon) if context else None
+    own_category = _category(text, lexicon, first) or (
+        _category(context, lexicon, context_first) if context else None
+    )
+    section_category = None if own_category or not section else _category(section, lexicon, None)
+    category = own_category or section_category
+    organisations = _organisations(text, lexicon, slots, context, section, category)
+    if organisations:
+        known = {t.words.lower() for t in slots["recipients"]}
+        slots["recipients"] += tuple(t for t in organisations if t.words.lower() not in known)
+    named = bool(category == "contact" and lexicon.organisation.search(text))
     negated = _negated(text, lexicon, first) or bool(
         context and not slots.get("actions") and _negated(context, lexicon, context_first)
     )
@@ -129,13 +146,78 @@ def read_frame(text: str, lexicon: Lexicon, *, context: str | None = None) -> Fr
     slots["qualifiers"] = qualifiers
     return Frame(
         text=text,
-        category=_category(text, lexicon, first)
-        or (_category(context, lexicon, context_first) if context else None),
+        category=category,
+        # A clause that names no practice of its own does not state one because of its
+        # section, unless it names who answers for the policy there (a representative).
+        stated=bool(slots["actions"]) or bool(own_category) or named,
         negated=negated,
         slots=slots,
         retention_days=tuple(durations),
         ages=ages,
     )
+
+
+# Sharing verbs after which a capitalised name is who receives the data.
+_SHARING = {"share", "disclose", "sell", "transfer"}
+_NAMED_AFTER = re.compile(
+    r"\b(?:with|to)\s+((?:[A-Z][\w.&'’-]+)(?:\s+[A-Z][\w.&'’-]+){0,3}"
+    r"(?:\s+(?:or|and)\s+[A-Z][\w.&'’-]+(?:\s+[A-Z][\w.&'’-]+){0,3})*)"
+)
+# Words that make a named company a provider or co-controller of the data ("we rely on X
+# for translation", "X is also a controller"), and words that make it only an owner.
+_PROVIDER = re.compile(
+    r"\b(?:rely on|relies on|provided by|services? (?:of|from)|processors?|controllers?|"
+    r"partners?|vendors?|subprocessors?)\b",
+    re.I,
+)
+_OWNER = re.compile(
+    r"\b(?:subsidiary of|subsidiaries of|part of|owned by|operated by)\s*,?\s*$", re.I
+)
+_NOT_NAMES = {"we", "you", "our", "your", "the", "this", "these", "that", "us", "section"}
+# A table of recipients: its header or lead-in names them ("Subprocessor | Purpose | Location").
+_RECIPIENT_TABLE = re.compile(
+    r"sub-?processor|processor|service provider|vendor|recipient|third[- ]part", re.I
+)
+
+
+def _organisations(
+    text: str,
+    lexicon: Lexicon,
+    slots: dict[str, tuple[Term, ...]],
+    context: str | None,
+    section: str | None,
+    category: str | None,
+) -> list[Term]:
+    """Organisations named as recipients, recognised by how names are written, not by a
+    list of companies: a legal form ("DoorDash, Inc."), a capitalised name after a sharing
+    verb's "with"/"to" ("shared with Google or Microsoft"), or the first cell of a row in a
+    table of recipients ("MongoDB Atlas | Hosting | United States")."""
+    if category == "contact":
+        return []  # a representative or an office to write to is no recipient
+    names: list[str] = []
+    sharing = bool(_SHARING & {t.name for t in slots.get("actions", ())})
+    if sharing or _PROVIDER.search(text):
+        names += [
+            m.group(0)
+            for m in lexicon.organisation.finditer(text)
+            if not _OWNER.search(text[max(0, m.start() - 30) : m.start()])
+        ]
+    if sharing:
+        for match in _NAMED_AFTER.finditer(text):
+            names += re.split(r"\s+(?:or|and)\s+", match.group(1))
+    table = " ".join(filter(None, (context, section)))
+    if " | " in text and _RECIPIENT_TABLE.search(table):
+        names.append(text.split(" | ", 1)[0].lstrip("*- ").strip())
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for name in names:
+        name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,.;:"), flags=re.I)
+        key = " ".join(name.lower().split())
+        if not key or key.split()[0] in _NOT_NAMES or key in seen or len(key) < 2:
+            continue
+        seen.add(key)
+        terms.append(Term(f"org:{key}", name))
+    return terms
 
 
 def _heads(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from policydiff.languages import DEFAULT, has_practices, load
+from policydiff.languages import DEFAULT, has_practices, language, load
 
 __all__ = ["CUE", "FAMILIES", "Entry", "Grammar", "Lexicon", "has_lexicon", "lexicon", "stems"]
 
@@ -89,6 +89,8 @@ class Lexicon:
     negation_breaks: re.Pattern[str]
     categories: tuple[tuple[str, re.Pattern[str]], ...]
     grammar: Grammar
+    # A company's name: capitalised words ending in a legal form ("DoorDash, Inc.").
+    organisation: re.Pattern[str] = re.compile(r"(?!)")
 
     def __hash__(self) -> int:
         return hash(self.code)
@@ -147,12 +149,27 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
         (name, _phrase(list(words))) for name, words in raw.get("categories", {}).items()
     )
     return Lexicon(
+        organisation=_organisation(language(code).legal_forms),
         code=code,
         grammar=_grammar(raw.get("grammar", {})),
         families=families,
         negations=_phrase(list(negations.get("words", ["not"]))),
         negation_breaks=_phrase(list(negations.get("breaks", ["unless"]))),
         categories=categories,
+    )
+
+
+def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
+    """Capitalised words (or one all-caps word) ending in one of the language's legal forms:
+    "Microsoft Corporation", "Criteo B.V.", "DATA BUSINESS SERVICES GmbH & CO KG"."""
+    forms = sorted({f.rstrip(".") for f in legal_forms if f}, key=len, reverse=True)
+    # Lower-case forms are written capitalised or all-caps in names ("Inc", "LLC", "GmbH").
+    alternatives = "|".join(
+        re.escape(f).replace(r"\ ", r"\s+") for f in forms if len(f) > 1 or f.isupper()
+    )
+    name = r"[A-Z0-9][\w'’.&-]*"
+    return re.compile(
+        rf"\b(?:{name}(?:,?\s+(?:&\s+)?|\s*&\s*)){{1,6}}(?i:{alternatives})(?![\w])\.?"
     )
 
 
