@@ -42,7 +42,7 @@ def test_families_without_a_dpv_counterpart_name_no_concept() -> None:
 def test_broader_follows_the_lexicons_parent_fields() -> None:
     assert broader("data", "phone_number") == ("contact_data", "information")
     assert broader("data", "location_precise") == ("location", "information")
-    assert broader("recipients", "google") == ("partners",)
+    assert broader("recipients", "advertisers") == ("partners",)
     assert broader("data", "information") == ()
 
 
