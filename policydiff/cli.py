@@ -46,12 +46,14 @@ class _Commands(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        from policydiff.errors import PolicydiffError
+        from policydiff.errors import BadDate, PolicydiffError
 
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit):
             raise
+        except BadDate as err:  # the request is wrong, not the world: a usage error
+            raise click.UsageError(str(err)) from err
         except PolicydiffError as err:
             raise _Failure(str(err)) from err
         except MemoryError as err:
@@ -67,12 +69,18 @@ class _Commands(click.Group):
 def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     """A command-line reference as a snapshot: ``-`` is standard input, else a file,
     ``URL@DATE``, ``URL@latest`` or ``live:URL``."""
+    from policydiff.errors import BadDate
     from policydiff.models import Snapshot
     from policydiff.versions import resolve
 
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
-    return resolve(reference, store=_store(store), archive=_archive(archive))
+    try:
+        return resolve(
+            reference, store=_store(store), archive=_archive(archive), offline=_offline()
+        )
+    except BadDate as err:
+        raise click.BadParameter(str(err), param_hint=repr(reference)) from err
 
 
 def _store(path: str | None) -> Store:
@@ -85,25 +93,57 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _sources(command: _F) -> _F:
-    """--store and --archive, for every command that reads stored or archived versions."""
+    """--store, --archive and --offline, for every command that reads stored or archived
+    versions."""
+    command = click.option(
+        "--offline",
+        is_flag=True,
+        expose_value=False,
+        envvar="POLICYDIFF_OFFLINE",
+        callback=_remember_offline,
+        help="Never touch the network: only files and the store answer "
+        "(also POLICYDIFF_OFFLINE=1).",
+    )(command)
     command = click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)(command)
     return click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)(command)
 
 
+def _remember_offline(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta["policydiff.offline"] = value
+
+
+def _offline() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("policydiff.offline"))
+
+
 def _dates(command: _F) -> _F:
     """--from and --to, a range of capture dates."""
-    command = click.option("--to", "end", metavar="DATE", help="Last date, inclusive.")(command)
+    command = click.option(
+        "--to", "end", metavar="DATE", help="Last date, inclusive (the end of the period named)."
+    )(command)
     return click.option(
-        "--from", "start", metavar="DATE", help="First date (YYYY, YYYY-MM or YYYY-MM-DD)."
+        "--from",
+        "start",
+        metavar="DATE",
+        help="First date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM or a 14-digit timestamp.",
     )(command)
 
 
-@functools.cache
 def _archive(base: str | None) -> WaybackArchive:
-    """One archive client (and so one session and one rate limit) per process and base URL."""
+    """One archive client (and so one session and one rate limit) per process, base URL
+    and offline mode."""
+    return _archive_for(base, _offline())
+
+
+@functools.cache
+def _archive_for(base: str | None, offline: bool) -> WaybackArchive:
+    from policydiff.archive.http import Session
     from policydiff.archive.wayback import IA, WaybackArchive
 
-    return WaybackArchive(base or os.environ.get("POLICYDIFF_ARCHIVE") or IA)
+    return WaybackArchive(
+        base or os.environ.get("POLICYDIFF_ARCHIVE") or IA, Session(offline=offline)
+    )
 
 
 _STORE_HELP = "Store of captures (default: $POLICYDIFF_STORE, else the per-user data folder)."
@@ -184,15 +224,22 @@ def compare(
 
 
 def _date_option(value: str | None, end: bool) -> datetime | None:
-    from policydiff.archive.wayback import parse_timestamp
-    from policydiff.versions import period_end
+    from policydiff.versions import parse_date
 
     if value is None:
         return None
     try:
-        return period_end(value) if end else parse_timestamp(value)
+        return parse_date(value)[1 if end else 0]
     except ValueError as err:
-        raise click.BadParameter(str(err)) from err
+        raise click.BadParameter(str(err), param_hint="--to" if end else "--from") from err
+
+
+def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+    """--from and --to as moments; a range that ends before it starts is a usage error."""
+    first, last = _date_option(start, False), _date_option(end, True)
+    if first and last and first > last:
+        raise click.UsageError(f"--from {start} is after --to {end}: the range is empty")
+    return first, last
 
 
 @main.command(short_help="List the archived captures of a policy.")
@@ -217,9 +264,8 @@ def history(
 
     store = _store(store_dir)
     try:
-        captures = _archive(archive).captures(
-            url, start=_date_option(start, False), end=_date_option(end, True)
-        )
+        first, last = _range(start, end)
+        captures = _archive(archive).captures(url, start=first, end=last)
         held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
@@ -277,9 +323,8 @@ def fetch(
         if at:
             captures = client.captures(url, end=_date_option(at, True))[-1:]
         else:
-            captures = client.captures(
-                url, start=_date_option(start, False), end=_date_option(end, True)
-            )
+            first, last = _range(start, end)
+            captures = client.captures(url, start=first, end=last)
         held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
@@ -376,14 +421,16 @@ def timeline(
     from policydiff.versions import versions_of
 
     store = _store(store_dir)
+    first, last = _range(start, end)
     try:
         records = versions_of(
             source,
             store=store,
             archive=lambda: _archive(archive),
-            start=_date_option(start, False),
-            end=_date_option(end, True),
+            start=first,
+            end=last,
             path=path,
+            offline=_offline(),
         )
         snapshots = [r.snapshot for r in records]
         technical = {r.snapshot.sha256 for r in records if r.technical}

@@ -4,6 +4,8 @@ Every error policydiff raises on purpose derives from :class:`PolicydiffError`,
 so a caller needs one ``except`` clause to handle them all::
 
     PolicydiffError
+    ├── BadDate                    a date that does not exist, or a reversed range (``text``):
+    │                              a usage error, exit code 2 on the command line
     ├── InputError                 the bytes or text given cannot be read as a policy
     │   ├── EmptyInput             nothing but whitespace or markup
     │   ├── BinaryInput            looks like an image, PDF, archive, ...
@@ -15,6 +17,7 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── SourceNotFound         no such file
     │   └── NoCapture              no capture of the URL at or before the date asked
     ├── NetworkError               the network failed us (after the retries it deserved)
+    │   ├── Offline                offline mode (``--offline``, ``POLICYDIFF_OFFLINE=1``)
     │   ├── RateLimited            the server kept answering 429 (``retry_after`` seconds)
     │   ├── HTTPStatusError        an unexpected HTTP status (``status``)
     │   ├── BodyTooLarge           the body (decompressed) passed the size limit
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArchiveError",
+    "BadDate",
     "BinaryInput",
     "BodyTooLarge",
     "EmptyInput",
@@ -43,6 +47,7 @@ __all__ = [
     "NetworkError",
     "NoCapture",
     "NotifyError",
+    "Offline",
     "PolicydiffError",
     "RateLimited",
     "RedirectLoop",
@@ -58,6 +63,16 @@ __all__ = [
 
 class PolicydiffError(Exception):
     """Base class of every error policydiff raises on purpose."""
+
+
+class BadDate(PolicydiffError, ValueError):
+    """A date that cannot be read or does not exist (``2024-13-01``), or a range whose start
+    is after its end. A usage error: the request, not the world, is wrong."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        super().__init__(f"{problem}: {text}" if text else problem)
+        self.text = text
+        self.problem = problem
 
 
 class InputError(PolicydiffError):
@@ -128,6 +143,11 @@ class NetworkError(PolicydiffError):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class Offline(NetworkError):
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "not fetched: offline (--offline or POLICYDIFF_OFFLINE=1)")
 
 
 class RateLimited(NetworkError):

@@ -39,12 +39,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from policydiff.archive.http import Session
-from policydiff.archive.wayback import Capture, WaybackArchive, parse_timestamp
+from policydiff.archive.http import Session, offline_mode
+from policydiff.archive.wayback import Capture, WaybackArchive
 from policydiff.errors import (
     ArchiveError,
+    BadDate,
     NetworkError,
     NoCapture,
+    Offline,
     SourceError,
     SourceNotFound,
 )
@@ -63,6 +65,7 @@ __all__ = [
     "keep",
     "live",
     "newest",
+    "parse_date",
     "parse_reference",
     "period_end",
     "resolve",
@@ -80,34 +83,72 @@ _TECHNICAL_MESSAGE = re.compile(r"^(Refilter|Apply technical)\b", re.IGNORECASE)
 class Reference:
     kind: str  # "file", "date", "latest", "live"
     target: str  # a path or a URL
-    moment: datetime | None = None
+    moment: datetime | None = None  # the end of the period DATE names
+    since: datetime | None = None  # its start
+
+
+_DATE = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?)?)?"
+)
+_STAMP = re.compile(r"\d{4}(?:\d{2}){0,5}")  # a Wayback timestamp: 2024 … 20240715181441
+_DATE_FORMS = "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or a 14-digit timestamp"
+
+
+def parse_date(text: str) -> tuple[datetime, datetime]:
+    """The first and last second (UTC) of the period a date names, read strictly:
+    ``2024`` is the year, ``2024-07`` the month, ``2024-07-15`` the day,
+    ``2024-07-15T18:14`` the minute, ``20240715181441`` that second. Anything else, or a
+    date that does not exist (``2024-13-01``, ``2024-02-30``), raises ``BadDate``."""
+    value = text.strip()
+    fields: list[str | None]
+    zone: str | None = None
+    if _STAMP.fullmatch(value):
+        fields = [value[i : i + 2 if i else 4] for i in (0, 4, 6, 8, 10, 12) if i < len(value)]
+    elif match := _DATE.fullmatch(value):
+        *fields, zone = match.groups()
+        fields = [f for f in fields if f is not None]
+    else:
+        raise BadDate(text, f"not a date ({_DATE_FORMS})")
+    numbers = [int(f) for f in fields if f is not None]
+    tz = UTC
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    if not 1990 <= numbers[0] <= 2199:
+        raise BadDate(text, "not a year of the web (1990 to 2199)")
+    year, month, day, hour, minute, second = (*numbers, *(1, 1, 0, 0, 0)[len(numbers) - 1 :])
+    try:
+        start = datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
+    except ValueError as err:
+        raise BadDate(text, f"no such date ({err})") from err
+    if len(numbers) == 1:
+        end = start.replace(year=start.year + 1)
+    elif len(numbers) == 2:
+        end = start + timedelta(days=calendar.monthrange(start.year, start.month)[1])
+    else:
+        end = start + timedelta(**{("days", "hours", "minutes", "seconds")[len(numbers) - 3]: 1})
+    return start, end - timedelta(seconds=1)
 
 
 def period_end(text: str) -> datetime:
     """The last second of the period a date names: ``2024-07`` → 2024-07-31 23:59:59 UTC."""
-    start = parse_timestamp(text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) == 4:
-        return start.replace(month=12, day=31, hour=23, minute=59, second=59)
-    if len(digits) == 6:
-        last = calendar.monthrange(start.year, start.month)[1]
-        return start.replace(day=last, hour=23, minute=59, second=59)
-    if len(digits) == 8:
-        return start + timedelta(days=1, seconds=-1)
-    return start
+    return parse_date(text)[1]
 
 
 def parse_reference(text: str) -> Reference:
+    """A command-line reference: ``live:URL``, ``URL@latest``, ``URL@DATE`` or a file.
+    A ``@`` followed by something that starts like a date must be a real date."""
     if text.startswith("live:"):
         return Reference("live", _url(text[5:]))
     if "@" in text and not Path(text).exists():
         target, _, when = text.rpartition("@")
         if when == "latest":
             return Reference("latest", _url(target))
-        try:
-            return Reference("date", _url(target), period_end(when))
-        except ValueError:
-            pass
+        if when[:1].isdigit():
+            since, moment = parse_date(when)
+            return Reference("date", _url(target), moment, since)
     return Reference("file", text)
 
 
@@ -121,28 +162,47 @@ def resolve(
     store: Store,
     archive: WaybackArchive | None = None,
     session: Session | None = None,
+    offline: bool | None = None,
 ) -> Snapshot:
-    """The snapshot a command-line reference names."""
+    """The snapshot a command-line reference names.
+
+    The store answers first: ``URL@DATE`` is the store's newest capture within the period
+    DATE names (``2024-07``: that month) when it holds one, else the archive's newest capture
+    at or before the end of DATE (kept in the store). Offline (``offline=True`` or
+    ``POLICYDIFF_OFFLINE=1``) only the store answers, and nothing touches the network; when
+    the archive cannot be reached, the store's newest capture at or before DATE is used.
+    """
+    offline = offline_mode() if offline is None else offline
     reference = parse_reference(text)
     if reference.kind == "file":
         if not Path(reference.target).exists() and "://" in reference.target:
             raise SourceNotFound(f"{reference.target} (a URL needs @DATE, @latest or live:)")
         return read_file(reference.target)
     if reference.kind == "live":
+        if offline:
+            raise Offline(reference.target)
         return live(
             reference.target, session or (archive.session if archive else Session()), name=text
         )
-    archive = archive or WaybackArchive(session=session)
     moment = reference.moment if reference.kind == "date" else None
     when = f"at or before {moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "in the archive"
+    held = store.at(reference.target, moment) if moment else store.latest(reference.target)
+    if held is not None and reference.since is not None and held.captured_at >= reference.since:
+        return held.snapshot()
+    if offline:
+        if held is None:
+            raise NoCapture(
+                reference.target, f"{when} in the store (offline: the archive was not asked)"
+            )
+        return held.snapshot()
+    archive = archive or WaybackArchive(session=session)
     try:
         captures = archive.captures(reference.target, end=moment)
     except NetworkError:
-        # Offline, or the archive is down: the store's newest capture in range will do.
-        stored = store.at(reference.target, moment) if moment else store.latest(reference.target)
-        if stored is None:
+        # The archive is down or out of reach: the store's newest capture in range will do.
+        if held is None:
             raise
-        return stored.snapshot()
+        return held.snapshot()
     if not captures:
         raise NoCapture(reference.target, when)
     return keep(captures[-1], store, archive)
@@ -248,6 +308,8 @@ def history(
     ``start``/``end`` keep the versions recorded in that range. Raises ``SourceNotFound``
     when SOURCE is none of these, ``NoCapture`` when it holds no version (in range).
     """
+    if start is not None and end is not None and start > end:
+        raise BadDate("", f"the range starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d})")
     where = Path(source)
     if path is not None:
         records = _git_history(where, path)
@@ -456,16 +518,19 @@ def versions_of(
     end: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
     path: str | None = None,
+    offline: bool | None = None,
 ) -> list[Record]:
     """The versions SOURCE names, oldest first.
 
     SOURCE is a folder (``snapshots/telegram.org/privacy``), a git repository with ``path``,
     a key of the store (``telegram.org/privacy``), or, with ``--from``/``--to``, a URL whose
-    captures in that range are fetched from the archive into the store first.
+    captures in that range are fetched from the archive into the store first (offline, the
+    store's captures are used as they are).
     """
     if path is not None or Path(source).is_dir():
         return history(source, path, start=start, end=end)
-    if (start or end) and archive is not None:
+    offline = offline_mode() if offline is None else offline
+    if (start or end) and archive is not None and not offline:
         client = archive()
         captures = [c for c in client.captures(source, start=start, end=end) if c.new_content]
         done = iter(range(1, len(captures) + 1))

@@ -6,11 +6,17 @@ connections, a rate limit per endpoint kind, and on HTTP 429 a long pause before
 bounded retry (the Internet Archive sends no Retry-After; its maintainers advise 60 s,
 and an address that keeps hammering is blocked for an hour).
 
+A refused connection or a host name that does not resolve fails at once: retrying cannot
+help, and offline it would only make the user wait. In offline mode (``offline=True``, or
+``POLICYDIFF_OFFLINE=1`` in the environment) no request is sent at all.
+
 This is the only module that imports ``requests``.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,11 +31,12 @@ from policydiff.errors import (
     BodyTooLarge,
     HTTPStatusError,
     NetworkError,
+    Offline,
     RateLimited,
     RedirectLoop,
 )
 
-__all__ = ["USER_AGENT", "Fetched", "Limits", "Session"]
+__all__ = ["OFFLINE_ENV", "USER_AGENT", "Fetched", "Limits", "Session", "offline_mode"]
 
 Params = Mapping[str, str] | Sequence[tuple[str, str]] | None
 
@@ -38,6 +45,12 @@ USER_AGENT = f"policydiff/{__version__} (+https://pypi.org/project/policydiff/)"
 # Requests per minute for each kind of endpoint. The Internet Archive's published
 # hard limits are about 60/min for CDX searches and 600/min for captures.
 DEFAULT_RATES = {"cdx": 20.0, "capture": 120.0, "live": 60.0, "webhook": 600.0}
+OFFLINE_ENV = "POLICYDIFF_OFFLINE"
+
+
+def offline_mode() -> bool:
+    """Whether the environment asks for offline mode (``POLICYDIFF_OFFLINE=1``)."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +91,10 @@ class Session:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        offline: bool | None = None,
     ) -> None:
         self.limits = limits or Limits()
+        self.offline = offline_mode() if offline is None else offline
         self._sleep = sleep
         self._clock = clock
         self._http = requests.Session()
@@ -142,6 +157,8 @@ class Session:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Fetched:
+        if self.offline:
+            raise Offline(url)
         failures = 0
         pauses = 0
         while True:
@@ -151,6 +168,9 @@ class Session:
             try:
                 fetched = self._once(method, url, params, follow, body, headers)
             except _BROKEN as err:
+                hopeless = _unreachable(err)
+                if hopeless:
+                    raise NetworkError(url, hopeless) from err
                 failures += 1
                 if failures > self.limits.retries:
                     raise NetworkError(url, _describe(err)) from err
@@ -246,6 +266,25 @@ def _charset(content_type: str | None) -> str | None:
         name, _, value = part.partition("=")
         if name.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'")
+    return None
+
+
+def _unreachable(err: BaseException) -> str | None:
+    """Why retrying cannot help (the host name does not resolve, the connection is
+    refused), or None."""
+    todo: list[BaseException] = [err]
+    seen: set[int] = set()
+    while todo:
+        cause = todo.pop()
+        if id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "host not found (DNS)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        nested = [getattr(cause, "reason", None), cause.__cause__, cause.__context__, *cause.args]
+        todo.extend(n for n in nested if isinstance(n, BaseException))
     return None
 
 
