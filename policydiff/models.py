@@ -192,6 +192,7 @@ class Finding:
     explanation: str
     old_words: str | None = None
     new_words: str | None = None
+    concept: str | None = None  # the DPV concept's IRI ("https://w3id.org/dpv/pd#Location")
 
 
 @dataclass(frozen=True, slots=True)

@@ -344,3 +344,16 @@ def test_a_new_member_of_a_list_takes_the_slot_of_its_neighbours() -> None:
         "We may share your information with our partners, service providers and affiliates.",
     )
     assert not any(f.label.endswith("_added") for f in reordered.findings)
+
+
+def test_findings_name_their_dpv_concept(headline) -> None:  # type: ignore[no-untyped-def]
+    concepts = {f.label: f.concept for f in headline.findings}
+    assert concepts["safeguard_added"] == "https://w3id.org/dpv#LegalComplianceAssessment"
+    change = next(
+        c
+        for c in history("20250603061443", "20250709181618").substantive_changes
+        if "Microsoft" in c.new_text
+    )
+    assert change.findings[0].concept == "https://w3id.org/dpv#ThirdParty"
+    data = headline.to_dict()["changes"][0]["findings"]
+    assert all("concept" in f for f in data)

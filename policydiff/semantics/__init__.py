@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from policydiff.languages import language
+from policydiff.languages import concept, language
 from policydiff.models import (
     Category,
     ChangeKind,
@@ -145,7 +145,9 @@ def annotate(
         old = frame_of(change.old_text, lead_old, lex, section_old) if change.old else _EMPTY
         new = frame_of(change.new_text, lead_new, lex, section_new) if change.new else _EMPTY
         category = Category(new.category or old.category or Category.COLLECTION)
-        findings = _findings(change, old, new, category, generic, lex, known)
+        findings = _with_concepts(
+            _findings(change, old, new, category, generic, lex, known), old, new
+        )
         result.append(
             dataclasses.replace(
                 change,
@@ -245,6 +247,38 @@ def _findings(
             )
         ]
     return findings
+
+
+# The slot family each finding label is about, to name its DPV concept.
+_FAMILY_OF = {
+    "data": "data",
+    "recipient": "recipients",
+    "purpose": "purposes",
+    "safeguard": "safeguards",
+    "right": "rights",
+    "practice": "actions",
+    "polarity": "actions",
+}
+# Organisations recognised by their names are third parties in DPV's terms.
+_ORGANISATION = "https://w3id.org/dpv#ThirdParty"
+
+
+def _with_concepts(findings: list[Finding], old: Frame, new: Frame) -> list[Finding]:
+    """Each finding with the DPV concept of the term it is about (its first one)."""
+    result = []
+    for finding in findings:
+        family = _FAMILY_OF.get(finding.label.split("_")[0])
+        words = (finding.new_words or finding.old_words or "").split(", ")[0].lower()
+        iri = None
+        if family:
+            terms = [*new.get(family), *old.get(family)]
+            term = next((t for t in terms if t.words.lower() == words), None)
+            if term is None and family == "actions":
+                term = next(iter(terms), None)
+            if term is not None:
+                iri = _ORGANISATION if term.name.startswith("org:") else concept(family, term.name)
+        result.append(dataclasses.replace(finding, concept=iri) if iri else finding)
+    return result
 
 
 def _clause_kind(frame: Frame, generic: set[str]) -> str:
