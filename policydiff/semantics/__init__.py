@@ -237,6 +237,18 @@ def _findings(
                 )
     if not findings and change.kind is ChangeKind.MODIFIED:
         findings = member_findings(change.ops, old, new, category, lex, language(lex.code))
+    if (
+        not findings
+        and change.kind is ChangeKind.ADDED
+        and (new.get("actions") or category == "contact")
+    ):
+        # A new clause that does something, or names who answers for the policy, states
+        # something new: not a rewording.
+        kind = _clause_kind(new, generic)
+        label, direction = directions.clause(kind, "added")
+        findings = [
+            Finding(category, label, direction, f"new: {_gist(new)}", None, shorten(new.text, 120))
+        ]
     if not findings:
         findings = [
             Finding(

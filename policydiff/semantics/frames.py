@@ -115,6 +115,12 @@ def read_frame(
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
     first = _first_action(text, lexicon, cues)
+    label = _LABEL.match(text)
+    if label and first is not None and first[0] < label.end():
+        # "Duration of Processing. Your stream will not be retained …": the label names the
+        # topic; the practice, and its negation, are in the sentence after it.
+        after = _first_action(text[label.end() :], lexicon)
+        first = (after[0] + label.end(), after[1]) if after else first
     context_first = _first_action(context, lexicon) if context else None
     own_category = _category(text, lexicon, first) or (
         _category(context, lexicon, context_first) if context else None
@@ -156,6 +162,9 @@ def read_frame(
         ages=ages,
     )
 
+
+# A short title-case label that opens a clause ("Duration of Processing.", "Email:").
+_LABEL = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,4}[A-Z]?[\w'’-]+[.:]\s+(?=[A-Z])")
 
 # Sharing verbs after which a capitalised name is who receives the data.
 _SHARING = {"share", "disclose", "sell", "transfer"}
