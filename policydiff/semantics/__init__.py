@@ -182,6 +182,9 @@ def _findings(
         if kind == "safeguard":
             words = old.get("safeguards")[0].words
             return [Finding(category, label, direction, f"safeguard removed: {words}", words)]
+        if kind == "recipient":
+            words = _words_of(old, "recipients")
+            return [Finding(category, label, direction, f"recipient removed: {words}", words)]
         return [
             Finding(
                 category,
@@ -201,10 +204,10 @@ def _findings(
             findings = [f for f in findings if f.label not in ("recipient_added",)]
         kind = _clause_kind(new, generic)
         label, direction = directions.clause(kind, "added")
-        if kind in ("right", "safeguard"):
-            # What the clause adds is the right or the safeguard; its data and purposes are
-            # those of the practice it limits.
-            family = "rights" if kind == "right" else "safeguards"
+        if kind in ("right", "safeguard", "recipient"):
+            # What the clause adds is the right, the safeguard or the recipient; its data and
+            # purposes are those of the practice it belongs to.
+            family = {"right": "rights", "safeguard": "safeguards"}.get(kind, "recipients")
             words = _words_of(new, family)
             findings = [f for f in findings if f.direction is direction]
             if not any(f.label == label for f in findings):
@@ -296,6 +299,8 @@ def _with_concepts(findings: list[Finding], old: Frame, new: Frame) -> list[Find
 def _clause_kind(frame: Frame, generic: set[str]) -> str:
     """What a clause mainly states (a key of the direction table's added/removed rows)."""
     specific = [t for t in frame.get("data") if t.name not in generic]
+    if _only_names_a_recipient(frame):
+        return "recipient"
     if frame.get("rights") and not specific and not frame.negated:
         return "right"
     if not specific and _limits_a_practice(frame):
@@ -305,6 +310,16 @@ def _clause_kind(frame: Frame, generic: set[str]) -> str:
     if frame.negated:
         return "negated"
     return "practice"
+
+
+def _only_names_a_recipient(frame: Frame) -> bool:
+    """True for a row of a table of recipients ("MongoDB Atlas | Hosting | United States"):
+    an organisation, and no action of the row's own."""
+    organisations = [t for t in frame.get("recipients") if t.name.startswith("org:")]
+    if not organisations or frame.category == "contact":
+        return False
+    text = frame.text.lower()
+    return not any(t.words.lower() in text for t in frame.get("actions"))
 
 
 def _limits_a_practice(frame: Frame) -> bool:

@@ -14,7 +14,7 @@ from policydiff.models import Direction
 __all__ = ["KINDS", "action", "clause", "slot"]
 
 # What an added or removed clause mainly states, in the order they are tried.
-KINDS = ("right", "safeguard", "contact", "negated", "practice")
+KINDS = ("recipient", "right", "safeguard", "contact", "negated", "practice")
 
 
 @cache
