@@ -41,3 +41,66 @@ def test_the_wheel_carries_every_data_file(tmp_path: Path) -> None:
     assert wanted, "no package files found"
     missing = sorted(wanted - names)
     assert not missing, f"the wheel leaves out {missing}"
+
+
+def test_the_installed_wheel_reads_the_headline_findings(tmp_path: Path) -> None:
+    """The wheel, installed apart from this checkout, finds the headline's meaning: its rule
+    and language files travel with it. (CI also installs it in a fresh virtual environment
+    with its dependencies from the package index: .ci/run.)"""
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("policydiff-*.whl")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    old = ROOT / "snapshots" / "telegram.org" / "privacy" / "20240715181441.md"
+    new = ROOT / "snapshots" / "telegram.org" / "privacy" / "20240923152623.md"
+    program = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import policydiff; "
+        "assert policydiff.__file__.startswith(sys.argv[1]), policydiff.__file__; "
+        "from policydiff.cli import main; main(sys.argv[2:])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, str(target), "compare", str(old), str(new)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    for words in (
+        "trigger broadened from terrorism to criminal activity",
+        "safeguard added: legal analysis",
+        "semiannual → quarterly",
+    ):
+        assert words in result.stdout
