@@ -9,7 +9,8 @@ Deterministic and offline: every finding quotes the words it came from.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable
+import functools
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,7 +133,10 @@ def annotate(
         return changes
     lex = lexicon(language)
     generic = {e.name for e in lex.families["data"] if e.generic}
-    known = _inventory(before, lex, generic) if before is not None else frozenset()
+    # The old document's practices, read only if an added clause needs them.
+    known = functools.cache(
+        lambda: _inventory(before, lex, generic) if before is not None else frozenset()
+    )
     result = []
     for change in changes:
         if not change.substantive:
@@ -169,7 +173,7 @@ def _findings(
     category: Category,
     generic: set[str],
     lex: Lexicon,
-    known: frozenset[Practice] = frozenset(),
+    known: Callable[[], frozenset[Practice]] = frozenset,
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
         kind = _clause_kind(old, generic)
@@ -225,7 +229,8 @@ def _findings(
         elif new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
-            extends = kind == "practice" and _extends(_key(new, generic), known)
+            key = _key(new, generic)
+            extends = kind == "practice" and key[2] is not None and _extends(key, known())
             if not extends or not findings:
                 findings.insert(
                     0,
