@@ -158,7 +158,7 @@ def test_compare_url_at_date_reports_the_8_3_change(pywb: Pywb, tmp_path: Path) 
         str(tmp_path),
     )
     assert code == 1, err
-    assert "MODIFIED  8.3. Law Enforcement Authorities" in out
+    assert "8.3 Law Enforcement Authorities · modified" in out
     assert "[-terror suspect-]" in out
     # Both captures were kept in the store.
     assert [p.name for p in check_store(tmp_path)] == ["20240715181441.txt", "20240923152623.txt"]

@@ -26,7 +26,7 @@ def test_compare_text_shows_the_change_word_by_word() -> None:
     assert (
         "1 substantive change · 0 added · 0 removed · 1 modified · 0 moved · 182 unchanged" in out
     )
-    assert "MODIFIED  8.3. Law Enforcement Authorities" in out
+    assert "8.3 Law Enforcement Authorities · modified" in out
     assert "[-court-]{+valid+}" in out
     assert "[-semiannual-]{+quarterly+}" in out
     assert "\x1b[" not in out  # no colour when not a terminal
@@ -126,4 +126,4 @@ def test_console_script_runs_as_a_module() -> None:
         check=False,
     )
     assert proc.returncode == 1
-    assert "8.3. Law Enforcement Authorities" in proc.stdout
+    assert "8.3 Law Enforcement Authorities" in proc.stdout

@@ -14,6 +14,7 @@ from policydiff.languages import (
     language,
     languages,
     load,
+    rules,
     validate,
 )
 from policydiff.semantics.lexicon import lexicon
@@ -41,14 +42,33 @@ def test_no_language_borrows_from_another(code: str) -> None:
 
 
 def test_every_data_file_is_in_a_language_folder() -> None:
-    # Only the DPV vocabulary, its mapping and the direction rules, the same for every
-    # language, sit beside them.
+    # Only the DPV vocabulary, its mapping and the rules (directions, importance), the same
+    # for every language, sit beside them.
     root = resources.files("policydiff.languages")
     shared = sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
     assert shared == ["concepts.toml", "dpv.toml", "rules.toml"]
     for code in CODES:
         names = {p.name for p in root.joinpath(code).iterdir() if p.name.endswith(".toml")}
         assert names <= {f"{kind}.toml" for kind in LANGUAGE_KINDS}, code
+
+
+def test_the_rules_file_loads_and_every_category_and_label_has_a_weight() -> None:
+    from policydiff.models import Category, ChangeKind, Verdict
+
+    table = rules()["importance"]
+    assert set(table["categories"]) == {c.value for c in Category}
+    assert set(table["verdicts"]) == {v.value for v in Verdict}
+    assert set(table["kinds"]) >= {k.value for k in ChangeKind} - {"unchanged"}
+    assert {"condition_broadened", "reworded", "practice_added"} <= set(table["findings"])
+
+
+def test_a_weight_must_be_a_number() -> None:
+    raw = {**rules(), "importance": {**rules()["importance"], "threshold": "high"}}
+    with pytest.raises(RuleDataError) as caught:
+        validate(raw, SCHEMAS["rules"], "policydiff/languages/rules.toml")
+    assert str(caught.value).startswith(
+        "policydiff/languages/rules.toml: importance.threshold: expected a number"
+    )
 
 
 def test_an_unknown_key_names_file_and_key() -> None:
@@ -97,7 +117,7 @@ def test_the_direction_rules_load_and_name_only_contract_directions() -> None:
     directions = rules()["directions"]
     assert directions["added"]["safeguard"] == ["safeguard_added", "narrowed"]
     assert directions["removed"]["right"] == ["right_removed", "widened"]
-    broken = {"directions": {**directions, "actions": {"share": "wider"}}}
+    broken = {**rules(), "directions": {**directions, "actions": {"share": "wider"}}}
     validate(broken, SCHEMAS["rules"], "rules.toml")  # the shape is right ...
     from policydiff.languages import _check_directions
 

@@ -61,7 +61,7 @@ DEFAULT = "en"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # The schema: a key's expected shape, written as a small grammar of types.
-#   str, int, bool           a value of that type
+#   str, int, bool, float    a value of that type (a float may be written as an integer)
 #   [T]                      a list of T
 #   (T, U)                   a pair (a two-item list) of T and U
 #   {"*": T}                 a table of any keys, each value T
@@ -134,6 +134,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "slots": {"*": {"added": str, "removed": str, "flips": bool}},
             "actions": {"*": str},
         },
+        "importance": {
+            "threshold": float,
+            "shown": int,
+            "breadth": float,
+            "max_breadth": int,
+            "named_party": float,
+            "unknown_category": float,
+            "unknown_verdict": float,
+            "default_finding": float,
+            "categories": {"*": float},
+            "verdicts": {"*": float},
+            "findings": {"*": float},
+            "kinds": {"*": float},
+        },
     },
     "concepts": {f"?{family}": {"*": str} for family in CONCEPT_FAMILIES},
     "dpv": {
@@ -151,7 +165,10 @@ def validate(data: Any, schema: Any, where: str, key: str = "") -> None:
     def fail(expected: str) -> None:
         raise RuleDataError(where, key or "(top level)", f"expected {expected}, got {data!r:.60}")
 
-    if schema in (str, int, bool):
+    if schema is float:
+        if not isinstance(data, int | float) or isinstance(data, bool):
+            fail("a number")
+    elif schema in (str, int, bool):
         # bool is an int in Python; a rank of `true` is still a mistake.
         if not isinstance(data, schema) or (schema is int and isinstance(data, bool)):
             fail(schema.__name__)

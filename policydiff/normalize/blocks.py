@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from policydiff.models import ClauseKind
 
-__all__ = ["BOLD_HEADING_LEVEL", "Block", "Parsed", "looks_like_title"]
+__all__ = [
+    "BOLD_HEADING_LEVEL",
+    "Block",
+    "Parsed",
+    "bold_heading",
+    "looks_like_title",
+    "renumber_headings",
+]
 
 # A short paragraph that is all bold is how many sites write a heading; it ranks
 # below every real heading (h1–h6, # … ######).
@@ -39,3 +46,35 @@ class Block:
 class Parsed:
     title: str | None
     blocks: tuple[Block, ...]
+
+
+def bold_heading(text: str, number: str | None, level: int | None = None) -> Block:
+    """A heading written in bold: "10.4 Customer License Grant" (a numbered one ranks by the
+    depth of its number, so 10.4 falls under 10), or a bold list item "10. CUSTOMER CONTENT"."""
+    if level is None:
+        level = BOLD_HEADING_LEVEL + (number.count(".") + 1 if number else 0)
+    if number and not text.startswith(number):
+        text = f"{number}. {text}"
+    return Block(ClauseKind.HEADING, text, level=level, number=number)
+
+
+def renumber_headings(blocks: list[Block], item_headings: list[int]) -> list[Block]:
+    """Headings written as list items take their number from the sections under them when
+    those agree on another (archives renumber one-item lists: "27. CUSTOMER CONTENT" holding
+    10.1 to 10.5 is section 10)."""
+    result = list(blocks)
+    for position, index in enumerate(item_headings):
+        end = item_headings[position + 1] if position + 1 < len(item_headings) else len(blocks)
+        heads = {
+            b.number.split(".", 1)[0]
+            for b in blocks[index + 1 : end]
+            if b.kind is ClauseKind.HEADING and b.number and "." in b.number
+        }
+        heading = blocks[index]
+        if len(heads) == 1 and heading.number not in heads:
+            number = heads.pop()
+            title = heading.text
+            if heading.number and title.startswith(f"{heading.number}. "):
+                title = title[len(heading.number) + 2 :]
+            result[index] = bold_heading(title, number, heading.level)
+    return result

@@ -19,7 +19,13 @@ from bs4.element import (
 
 from policydiff.errors import EmptyInput, InputError, NestingTooDeep, SelectorNotFound
 from policydiff.models import ClauseKind
-from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
+from policydiff.normalize.blocks import (
+    BOLD_HEADING_LEVEL,
+    Block,
+    Parsed,
+    bold_heading,
+    looks_like_title,
+)
 from policydiff.normalize.numbering import split_item_number, split_number
 from policydiff.normalize.text import canon
 
@@ -392,6 +398,12 @@ class _Walker:
             elif name == "p" and _bold_only(child):
                 self.flush()
                 self._heading(child, BOLD_HEADING_LEVEL)
+            elif name == "p" and _bold_lead(child):
+                # "<p><strong>10.4 Customer License Grant</strong>. You agree ...</p>"
+                self.flush()
+                self.blocks.append(_take_bold_lead(child))
+                self.container(child)
+                self.flush()
             elif name in _CONTAINERS or name in ("li", "tr"):
                 self.flush()
                 self.container(child)
@@ -512,6 +524,40 @@ def _bold_only(node: Tag) -> bool:
     if len(parts) != 1 or not isinstance(parts[0], Tag) or parts[0].name not in ("strong", "b"):
         return False
     return looks_like_title(canon(parts[0].get_text(" ")))
+
+
+_LEAD_REST = re.compile(r"^\s*[.:]?\s*")
+
+
+def _bold_lead(node: Tag) -> Tag | None:
+    """The bold run that opens a paragraph and names a numbered section, if any."""
+    first = next(
+        (c for c in node.children if not (isinstance(c, NavigableString) and not c.strip())),
+        None,
+    )
+    if not isinstance(first, Tag) or first.name not in ("strong", "b"):
+        return None
+    title = canon(first.get_text(" ")).rstrip(".:")
+    number, _ = split_number(title)
+    if not number or "." not in number or not looks_like_title(title):
+        return None
+    rest = first.next_sibling
+    if rest is None or (isinstance(rest, NavigableString) and not rest.strip()):
+        return None  # a bold paragraph alone is handled as a heading (or text) elsewhere
+    return first
+
+
+def _take_bold_lead(node: Tag) -> Block:
+    """The section heading out of a paragraph's bold lead; the paragraph keeps the rest."""
+    lead = _bold_lead(node)
+    assert lead is not None
+    title = canon(lead.get_text(" ")).rstrip(".:")
+    rest = lead.next_sibling
+    lead.extract()
+    if isinstance(rest, NavigableString):
+        rest.replace_with(_LEAD_REST.sub("", str(rest)))
+    number, _ = split_number(title)
+    return bold_heading(title, number)
 
 
 def _is_layout(table: Tag, rows: list[Tag]) -> bool:

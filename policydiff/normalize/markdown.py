@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from policydiff.models import ClauseKind
-from policydiff.normalize.blocks import BOLD_HEADING_LEVEL, Block, Parsed, looks_like_title
+from policydiff.normalize.blocks import (
+    BOLD_HEADING_LEVEL,
+    Block,
+    Parsed,
+    bold_heading,
+    looks_like_title,
+    renumber_headings,
+)
 from policydiff.normalize.numbering import split_item_number, split_number
 from policydiff.normalize.text import canon
 
@@ -35,6 +42,10 @@ _STRIKE = re.compile(r"~~(.+?)~~")
 _HIDDEN = 0xF0000  # a private-use plane, never in real text
 _HIDDEN_RUN = re.compile("[\U000f0021-\U000f007e]+")
 _BOLD_TITLE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1$")
+# "**10.4 Customer License Grant**. You agree ...": a numbered bold lead that names the section.
+_BOLD_LEAD = re.compile(
+    r"^(\*\*|__)(\d{1,3}(?:\.\d{1,3})+\.?\s+(?:(?!\1).){1,100}?)\1\s*[.:]?\s+(?=\S)"
+)
 
 
 def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
@@ -226,11 +237,19 @@ class _Reader:
         self.items: list[_Open] = []  # the stack of open list items, outermost first
         self.leads: list[str | None] = []  # lead-in of each open list level
         self.table: list[list[str]] = []
+        self.item_headings: list[int] = []  # blocks that were list items written as headings
 
     # paragraphs ------------------------------------------------------------
     def end_paragraph(self) -> None:
         if self.paragraph:
             source = " ".join(self.paragraph)
+            lead = _BOLD_LEAD.match(source)
+            if lead:
+                title = inline_text(lead.group(2))[0].rstrip(".:")
+                number, _ = split_number(title)
+                if number and looks_like_title(title):
+                    self.blocks.append(bold_heading(title, number))
+                    source = source[lead.end() :]
             text, links, anchors = inline_parts(source)
             if text and _BOLD_TITLE.match(source.strip()) and looks_like_title(text):
                 # A short paragraph that is all bold is how many sites write a heading.
@@ -252,7 +271,14 @@ class _Reader:
 
     # lists -----------------------------------------------------------------
     def emit_item(self, item: _Open, depth: int) -> None:
-        text, links, anchors = inline_parts(" ".join(item.lines))
+        source = " ".join(item.lines)
+        text, links, anchors = inline_parts(source)
+        if depth == 1 and _BOLD_TITLE.match(source.strip()) and looks_like_title(text):
+            # "10. **CUSTOMER CONTENT**": a list of one bold item is a numbered heading.
+            self.blocks.append(bold_heading(text, item.number, level=BOLD_HEADING_LEVEL + 1))
+            self.item_headings.append(len(self.blocks) - 1)
+            item.lines = []
+            return
         number = item.number
         if number is None:
             number, text = split_item_number(text)
@@ -407,11 +433,13 @@ def parse_markdown(text: str) -> Parsed:
             reader.close_items(0)
         reader.paragraph.append(stripped)
     reader.end_all()
-    blocks = reader.blocks
+    blocks = renumber_headings(reader.blocks, reader.item_headings)
     title = None
     if blocks and blocks[0].kind is ClauseKind.HEADING and blocks[0].level == 1:
         title = blocks[0].text
         blocks = blocks[1:]
+    elif blocks and blocks[0].kind is ClauseKind.HEADING and blocks[0].level < BOLD_HEADING_LEVEL:
+        title = blocks[0].text  # the first heading names the document; it stays a section
     return Parsed(title=title, blocks=tuple(blocks))
 
 

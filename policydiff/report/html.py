@@ -14,14 +14,35 @@ from typing import TYPE_CHECKING
 
 from policydiff._version import __version__
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import shorten
 from policydiff.report.redline import pieces, source_facts
-from policydiff.semantics import describe
+from policydiff.report.story import (
+    LEGEND,
+    OPENING,
+    Story,
+    change_sentence,
+    finding_label,
+    finding_sentence,
+    headline_title,
+    story,
+    verdict_word,
+)
 
 if TYPE_CHECKING:
     from policydiff.report import Options
 
-__all__ = ["STYLE", "change_html", "link", "page", "render", "render_html"]
+__all__ = [
+    "STYLE",
+    "change_html",
+    "dates",
+    "hash_html",
+    "link",
+    "matters_html",
+    "page",
+    "render",
+    "render_html",
+]
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -39,8 +60,19 @@ body { margin: 0; background: var(--paper); color: var(--ink);
 header h1 { font-size: 2rem; line-height: 1.2; margin: .2rem 0 .6rem; }
 .kicker { font: 600 .8rem/1.2 system-ui, sans-serif; letter-spacing: .08em; text-transform: uppercase;
   color: var(--muted); }
-.sources { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; margin: 1rem 0;
+.when { font: .9rem system-ui, sans-serif; color: var(--muted); margin: 0; }
+.summary h2, .sources h2 { font: 600 .85rem/1.2 system-ui, sans-serif; letter-spacing: .08em;
+  text-transform: uppercase; margin: 0 0 .3rem; }
+.legend { font: .8rem/1.4 system-ui, sans-serif; color: var(--muted); margin: .5rem 0; }
+details.more { font: .9rem/1.5 system-ui, sans-serif; margin: .5rem 0; }
+details.more ul { padding-left: 1.2rem; } details.more li { margin: .2rem 0; }
+.summary span.widened { color: var(--widened); } .summary span.narrowed { color: var(--narrowed); }
+.summary span.mixed { color: var(--mixed); } .summary .chip { color: #fff; }
+article.cosmetic { display: none; } body.context article.cosmetic { display: block; }
+.sources .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; margin: 1rem 0;
   font: .8rem/1.4 system-ui, sans-serif; color: var(--muted); }
+.sources dt.side { font-size: 1rem; }
+code.hash { cursor: copy; }
 .sources dl { margin: 0; border-top: 2px solid var(--ink); padding-top: .4rem; }
 .sources dt { font-weight: 600; color: var(--ink); } .sources dd { margin: 0 0 .3rem; overflow-wrap: anywhere; }
 .summary { border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); padding: .8rem 0; margin: 1rem 0; }
@@ -78,13 +110,20 @@ body.context .unchanged { display: block; }
 h2.section.unchanged { color: var(--ink); }
 .quiet { font: .85rem/1.5 system-ui, sans-serif; color: var(--muted); }
 footer { margin-top: 3rem; font: .75rem system-ui, sans-serif; color: var(--muted); }
-@media (max-width: 40rem) { .sources, .sbs { grid-template-columns: 1fr; } nav.toc ul { columns: 1; }
+@media (max-width: 40rem) { .sources .pair, .sbs { grid-template-columns: 1fr; } nav.toc ul { columns: 1; }
   body { font-size: 16px; } header h1 { font-size: 1.5rem; } }
 @media print { .controls { display: none; } body { background: #fff; }
   body .sbs { display: none; } body .redline { display: block; } a { color: inherit; } }
 """
 
 SCRIPT = """
+document.addEventListener("copy", (event) => {
+  const node = window.getSelection().anchorNode;
+  const hash = node && node.parentElement && node.parentElement.closest("code.hash");
+  if (!hash) return;
+  event.clipboardData.setData("text/plain", hash.dataset.full);
+  event.preventDefault();
+});
 for (const [id, cls] of [["toggle-sbs", "side-by-side"], ["toggle-context", "context"]]) {
   const button = document.getElementById(id);
   if (!button) continue;
@@ -115,53 +154,80 @@ def page(title: str, body: str, *, lang: str = "en", style: str = "") -> str:
 
 
 def render_html(comparison: Comparison) -> str:
-    title = comparison.new_document.title or comparison.old_document.title or "Policy"
+    title = headline_title(comparison)
     body = "\n".join(_body(comparison, title))
     return page(f"What changed in {title}", body, lang=comparison.new_document.language)
 
 
+def dates(comparison: Comparison) -> str:
+    old, new = comparison.old.captured_at, comparison.new.captured_at
+    return f"{old:%Y-%m-%d} → {new:%Y-%m-%d}" if old and new else ""
+
+
+def matters_html(told: Story, href: str = "#") -> Iterator[str]:
+    """The "What matters" list: one plain sentence a change, each linked to its clause."""
+    if not told.matters:
+        yield "<p>No substantive change.</p>"
+        return
+    yield '<ol class="headlines">'
+    for item in told.matters:
+        verdict = escape(item.change.verdict or "")
+        yield (
+            f'<li><a href="{escape(href, quote=True)}{item.anchor}"><strong>'
+            f"{escape(item.where)}</strong></a>: "
+            f'<span class="{verdict}">{escape(item.sentence)}</span></li>'
+        )
+    yield "</ol>"
+
+
 def _body(comparison: Comparison, title: str) -> Iterator[str]:
     summary = comparison.summary
+    told = story(comparison)
+    items = {i.index: i for i in (*told.matters, *told.others, *told.rewordings, *told.quiet)}
     yield '<header><div class="kicker">policydiff report</div>'
     yield f"<h1>What changed in {escape(title)}</h1>"
-    yield '<div class="sources">'
-    yield _side("Before", comparison.old, comparison.old_document.title)
-    yield _side("After", comparison.new, comparison.new_document.title)
-    yield "</div></header>"
-    yield '<section class="summary" aria-label="Summary">'
+    when = dates(comparison)
+    if when:
+        yield f'<p class="when">{escape(when)}</p>'
+    yield "</header>"
+    yield '<section class="summary" aria-label="What matters"><h2>What matters</h2>'
+    yield from matters_html(told)
+    if told.matters:
+        yield f'<p class="legend">{escape(LEGEND)}</p>'
     plural = "" if summary.substantive == 1 else "s"
     yield (
         f'<div class="counts"><strong>{summary.substantive} substantive change{plural}</strong>'
         f" · {summary.added} added · {summary.removed} removed · {summary.modified} modified"
-        f" · {summary.moved} moved · {summary.unchanged} unchanged</div>"
+        f" · {summary.moved} moved · {summary.unchanged} unchanged"
     )
     chips = " ".join(
-        f'<span class="chip {name}">{count} {name}</span>'
+        f'<span class="chip {name}">{count} {escape(verdict_word(name))}</span>'
         for name, count in comparison.verdicts.items()
         if count
     )
     if chips:
-        yield f'<div class="counts" style="margin-top:.4rem">{chips}</div>'
-    headlines = [(i, c) for i, c in enumerate(comparison.changes) if c.substantive]
-    if headlines:
-        yield '<ol class="headlines">'
-        for index, change in headlines:
-            text = describe(change) or f"{change.kind.value} in {change.section or 'the policy'}"
-            where = escape(change.section or "(top of document)")
-            yield (
-                f'<li><a href="#c{index}">{where}</a>: '
-                f'<span class="{escape(change.verdict or "")}">{escape(text)}</span></li>'
-            )
-        yield "</ol>"
-    else:
-        yield "<p>No substantive change.</p>"
+        yield f" {chips}"
+    yield "</div>"
+    for heading, group, opened in (
+        ("Other substantive changes", told.others, " open"),
+        ("Rewordings: the same practice in other words", told.rewordings, ""),
+    ):
+        if group:
+            yield f'<details class="more"{opened}><summary>{heading} ({len(group)})</summary><ul>'
+            for item in group:
+                yield (
+                    f'<li><a href="#{item.anchor}">{escape(item.where)}</a>: '
+                    f'<span class="{escape(item.change.verdict or "")}">'
+                    f"{escape(item.sentence)}</span></li>"
+                )
+            yield "</ul></details>"
     yield "</section>"
     yield from _toc(comparison)
     yield (
         '<div class="controls" role="toolbar">'
         '<button id="toggle-sbs" type="button" aria-pressed="false">Side by side</button>'
         '<button id="toggle-context" type="button" aria-pressed="false">'
-        "Show unchanged clauses</button></div>"
+        "Show unchanged and cosmetic</button></div>"
     )
     yield "<main>"
     states = _changed_sections(comparison)
@@ -171,32 +237,43 @@ def _body(comparison: Comparison, title: str) -> Iterator[str]:
         section = change.section
         if section != current:
             current = section
-            hidden = "" if states.get(section) else " unchanged"
+            hidden = "" if states.get(section) == "substantive" else " unchanged"
             yield (
                 f'<h2 class="section{hidden}" id="{_anchor(section)}">'
-                f"{escape(section or '(top of document)')}</h2>"
+                f"{escape(_section_title(section))}</h2>"
             )
         if change.kind is ChangeKind.UNCHANGED:
             yield f'<p class="unchanged">{escape(change.new_text)}</p>'
         elif change.substantive:
-            yield from _change(index, change)
+            yield from _change(index, change, items[index].sentence)
         else:
             quiet.append(
-                f"<li>{escape(change.kind.value)}: {escape(shorten(change.new_text or change.old_text, 90))}"
+                f"<li>{escape(change.kind.value)} in {escape(items[index].where)}: "
+                f"{escape(shorten(change.new_text or change.old_text, 90))}"
                 f" <em>({escape(change.reason or 'cosmetic')})</em></li>"
             )
-            yield from _change(index, change, quiet=True)
+            yield from _change(index, change, items[index].sentence, quiet=True)
     yield "</main>"
     if quiet:
         yield (
             f'<details class="quiet"><summary>{len(quiet)} change(s) that are not substantive'
             f"</summary><ul>{''.join(quiet)}</ul></details>"
         )
+    yield '<section class="sources" aria-label="Sources"><h2>Sources</h2><div class="pair">'
+    yield _side("Before", comparison.old, comparison.old_document.title)
+    yield _side("After", comparison.new, comparison.new_document.title)
+    yield "</div></section>"
     yield (
         f"<footer>Made with policydiff {escape(__version__)}. Deletions are struck through, "
-        "insertions underlined. “Widened” means less protective for the user, “narrowed” "
-        "more protective.</footer>"
+        "insertions underlined.</footer>"
     )
+
+
+def _section_title(section: str) -> str:
+    if not section:
+        return OPENING
+    number, rest = split_number(section)
+    return f"{number} {rest}" if number and rest else section
 
 
 def _side(label: str, snapshot: Snapshot, title: str) -> str:
@@ -204,9 +281,15 @@ def _side(label: str, snapshot: Snapshot, title: str) -> str:
     for name, value in source_facts(snapshot, title):
         shown = link(value, value) if name in ("URL", "archive") else escape(value)
         if name == "sha256":
-            shown = f"<code>{escape(value)}</code>"
+            shown = hash_html(value)
         rows.append(f"<dt>{escape(name)}</dt><dd>{shown}</dd>")
-    return f'<dl><dt style="font-size:1rem">{escape(label)}</dt><dd></dd>{"".join(rows)}</dl>'
+    return f'<dl><dt class="side">{escape(label)}</dt><dd></dd>{"".join(rows)}</dl>'
+
+
+def hash_html(value: str) -> str:
+    """A hash shortened to 12 characters; the whole on hover and when copied."""
+    full = escape(value, quote=True)
+    return f'<code class="hash" title="{full}" data-full="{full}">{escape(value[:12])}…</code>'
 
 
 def _changed_sections(comparison: Comparison) -> dict[str, str]:
@@ -228,21 +311,23 @@ def _toc(comparison: Comparison) -> Iterator[str]:
     changed = [(s, state) for s, state in sections.items() if state]
     yield '<nav class="toc" aria-label="Sections"><strong>Sections that changed</strong><ul>'
     for section, state in changed:
-        name = escape(section or "(top of document)")
+        name = escape(_section_title(section))
         note = "" if state == "substantive" else " <em>(not substantive)</em>"
         yield f'<li><a href="#{_anchor(section)}">{name}</a>{note}</li>'
     yield "</ul><details><summary>All sections</summary><ul>"
     for section in sections:
-        yield f'<li><a href="#{_anchor(section)}">{escape(section or "(top of document)")}</a></li>'
+        yield f'<li><a href="#{_anchor(section)}">{escape(_section_title(section))}</a></li>'
     yield "</ul></details></nav>"
 
 
 def change_html(anchor: str, change: ClauseChange, *, quiet: bool = False) -> str:
     """One change as an <article>: redline, side by side, meaning, findings."""
-    return "\n".join(_change(anchor, change, quiet=quiet))
+    return "\n".join(_change(anchor, change, change_sentence(change), quiet=quiet))
 
 
-def _change(index: int | str, change: ClauseChange, *, quiet: bool = False) -> Iterator[str]:
+def _change(
+    index: int | str, change: ClauseChange, sentence: str, *, quiet: bool = False
+) -> Iterator[str]:
     classes = ["change", change.kind.value]
     if change.substantive:
         classes.append("substantive")
@@ -256,9 +341,8 @@ def _change(index: int | str, change: ClauseChange, *, quiet: bool = False) -> I
     if quiet:
         label += f" · not substantive ({change.reason or 'cosmetic'})"
     yield f'<div class="label">{escape(label)}</div>'
-    meaning = describe(change)
-    if meaning:
-        yield f'<p class="meaning {escape(change.verdict or "")}">⇒ {escape(meaning)}</p>'
+    if change.substantive:
+        yield f'<p class="meaning {escape(change.verdict or "")}">⇒ {escape(sentence)}</p>'
     redline = "".join(_piece(p.sign, p.text) for p in pieces(change))
     yield f'<p class="redline">{redline}</p>'
     old = "".join(_piece(p.sign, p.text) for p in pieces(change) if p.sign != "+")
@@ -271,8 +355,9 @@ def _change(index: int | str, change: ClauseChange, *, quiet: bool = False) -> I
         yield '<ul class="findings">'
         for finding in change.findings:
             yield (
-                f'<li class="{escape(finding.direction)}"><strong>{escape(finding.label)}</strong>'
-                f" ({escape(finding.direction)}): {escape(finding.explanation)}</li>"
+                f'<li class="{escape(finding.direction)}"><strong>'
+                f"{escape(finding_label(finding))}</strong>: "
+                f"{escape(finding_sentence(finding, change))}</li>"
             )
         yield "</ul>"
     if change.unchanged:

@@ -10,10 +10,19 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
+from policydiff.models import Comparison, Snapshot
 from policydiff.normalize.text import shorten
+from policydiff.report.html import dates
 from policydiff.report.redline import pieces, source_facts
-from policydiff.semantics import describe
+from policydiff.report.story import (
+    LEGEND,
+    Item,
+    finding_label,
+    finding_sentence,
+    headline_title,
+    story,
+    verdict_word,
+)
 
 if TYPE_CHECKING:
     from policydiff.report import Options
@@ -33,45 +42,65 @@ def render_markdown(comparison: Comparison) -> str:
 
 
 def _lines(comparison: Comparison) -> Iterator[str]:
-    title = comparison.new_document.title or comparison.old_document.title or "Policy"
+    title = headline_title(comparison)
     summary = comparison.summary
-    yield f"## What changed in {escape_markdown(title)}"
+    told = story(comparison)
+    when = dates(comparison)
+    yield f"## What changed in {escape_markdown(title)}" + (f" ({when})" if when else "")
     yield ""
-    yield f"- **Before:** {_source(comparison.old)}"
-    yield f"- **After:** {_source(comparison.new)}"
+    yield "**What matters**"
+    yield ""
+    if not told.matters:
+        yield "No substantive change."
+    for number, item in enumerate(told.matters, start=1):
+        yield (
+            f"{number}. [{escape_markdown(item.where)}](#{item.anchor}): "
+            f"{escape_markdown(item.sentence)}"
+        )
+    if told.matters:
+        yield ""
+        yield f"*{escape_markdown(LEGEND)}*"
     yield ""
     plural = "" if summary.substantive == 1 else "s"
+    verdicts = ", ".join(
+        f"{n} {verdict_word(name)}" for name, n in comparison.verdicts.items() if n
+    )
     yield (
         f"**{summary.substantive} substantive change{plural}** · {summary.added} added · "
         f"{summary.removed} removed · {summary.modified} modified · {summary.moved} moved · "
-        f"{summary.unchanged} unchanged"
+        f"{summary.unchanged} unchanged" + (f" · {verdicts}" if verdicts else "")
     )
-    verdicts = ", ".join(f"{n} {name}" for name, n in comparison.verdicts.items() if n)
-    if verdicts:
+    for item in told.matters:
         yield ""
-        yield f"**Meaning:** {verdicts}"
-    for change in comparison.changes:
-        if change.substantive:
+        yield from _change(item)
+    for heading, group in (
+        ("Other substantive changes", told.others),
+        ("Rewordings: the same practice in other words", told.rewordings),
+    ):
+        if group:
             yield ""
-            yield from _change(change)
-    quiet = [
-        c for c in comparison.changes if not c.substantive and c.kind is not ChangeKind.UNCHANGED
-    ]
-    if quiet:
+            yield f"### {heading} ({len(group)})"
+            for item in group:
+                yield ""
+                yield from _change(item)
+    if told.quiet:
         yield ""
-        yield f"<details><summary>{len(quiet)} change(s) that are not substantive</summary>"
+        yield f"<details><summary>{len(told.quiet)} change(s) that are not substantive</summary>"
         yield ""
-        for change in quiet:
+        for item in told.quiet:
+            change = item.change
             text = shorten(change.new_text or change.old_text, 90)
             yield (
-                f"- {change.kind.value} in {escape_markdown(change.section or 'the policy')}: "
+                f"- {change.kind.value} in {escape_markdown(item.where)}: "
                 f"{escape_markdown(text)} *({escape_markdown(change.reason or 'cosmetic')})*"
             )
         yield ""
         yield "</details>"
-    if not summary.substantive:
-        yield ""
-        yield "No substantive change."
+    yield ""
+    yield "**Sources**"
+    yield ""
+    yield f"- **Before:** {_source(comparison.old)}"
+    yield f"- **After:** {_source(comparison.new)}"
 
 
 def _source(snapshot: Snapshot) -> str:
@@ -82,26 +111,25 @@ def _source(snapshot: Snapshot) -> str:
     parts = [shown]
     if "captured" in facts:
         parts.append(f"captured {facts['captured']}")
-    parts.append(f"sha256 `{snapshot.sha256[:16]}…`")
+    parts.append(f"sha256 `{snapshot.sha256[:12]}…`")
     return " · ".join(parts)
 
 
-def _change(change: ClauseChange) -> Iterator[str]:
-    verdict = f" ({change.verdict})" if change.verdict else ""
-    where = escape_markdown(change.section or "top of the document")
-    yield f"### {where} — {change.kind.value}{verdict}"
+def _change(item: Item) -> Iterator[str]:
+    change = item.change
+    yield f'<a id="{item.anchor}"></a>'
     yield ""
-    meaning = describe(change)
-    if meaning:
-        yield f"**⇒ {escape_markdown(meaning)}**"
-        yield ""
+    yield f"#### {escape_markdown(item.where)} — {change.kind.value}"
+    yield ""
+    yield f"**⇒ {escape_markdown(item.sentence)}**"
+    yield ""
     yield "".join(_piece(p.sign, p.text) for p in pieces(change))
     if change.findings:
         yield ""
         for finding in change.findings:
             yield (
-                f"- **{escape_markdown(finding.label)}** ({finding.direction}): "
-                f"{escape_markdown(finding.explanation)}"
+                f"- **{finding_label(finding)}**: "
+                f"{escape_markdown(finding_sentence(finding, change))}"
             )
     if change.unchanged:
         yield ""

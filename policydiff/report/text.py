@@ -13,8 +13,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
-from policydiff.semantics import describe
+from policydiff.models import ChangeKind, Comparison, Snapshot
+from policydiff.report.story import (
+    LEGEND,
+    Item,
+    finding_label,
+    finding_sentence,
+    headline_title,
+    story,
+)
 
 if TYPE_CHECKING:
     from policydiff.report import Options
@@ -61,33 +68,43 @@ def render_text(
 def _lines(
     comparison: Comparison, paint: _Paint, include_unchanged: bool, width: int
 ) -> Iterator[str]:
+    told = story(comparison)
     summary = comparison.summary
-    yield paint.bold(f"policydiff: {comparison.old.label} → {comparison.new.label}")
-    yield f"  old: {_describe(comparison.old, comparison.old_document.title)}"
-    yield f"  new: {_describe(comparison.new, comparison.new_document.title)}"
+    yield paint.bold(f"What matters in {headline_title(comparison)}{_dates(comparison)}")
+    if not told.matters:
+        yield "  No substantive change."
+    for number, item in enumerate(told.matters, start=1):
+        yield from _para(f"{number}. {item.line}", width, "  ", "     ", paint.bold)
+    if told.matters:
+        yield from _para(LEGEND, width, "", "", paint.dim)
     plural = "" if summary.substantive == 1 else "s"
     yield (
         f"{summary.substantive} substantive change{plural} · {summary.added} added · "
         f"{summary.removed} removed · {summary.modified} modified · {summary.moved} moved · "
         f"{summary.unchanged} unchanged"
     )
-    verdicts = comparison.verdicts
     if summary.substantive:
-        yield _verdict_line(verdicts, comparison.new_document.title)
-    substantive = [c for c in comparison.changes if c.substantive]
-    other = [
-        c for c in comparison.changes if not c.substantive and c.kind is not ChangeKind.UNCHANGED
-    ]
-    for change in substantive:
+        yield _verdict_line(comparison.verdicts)
+    for item in told.matters:
         yield ""
-        yield from _change(change, paint, width)
-    if other:
+        yield from _change(item, paint, width)
+    for title, items in (
+        ("Other substantive changes", told.others),
+        ("Rewordings", told.rewordings),
+    ):
+        if items:
+            yield ""
+            yield paint.bold(f"{title} ({len(items)})")
+            for item in items:
+                yield ""
+                yield from _change(item, paint, width)
+    if told.quiet:
         yield ""
-        yield paint.dim(f"Not substantive ({len(other)}):")
-        for change in other:
-            text = change.new_text or change.old_text
-            snippet = textwrap.shorten(text, 60, placeholder="...")
-            where = textwrap.shorten(change.section or "(top)", 40, placeholder="...")
+        yield paint.dim(f"Not substantive ({len(told.quiet)}):")
+        for item in told.quiet:
+            change = item.change
+            snippet = textwrap.shorten(change.new_text or change.old_text, 60, placeholder="...")
+            where = textwrap.shorten(item.where, 40, placeholder="...")
             yield paint.dim(f"  {change.kind.value:<8} {where} · {snippet} ({change.reason})")
     if include_unchanged:
         unchanged = [c for c in comparison.changes if c.kind is ChangeKind.UNCHANGED]
@@ -96,12 +113,47 @@ def _lines(
             yield paint.dim(f"Unchanged ({len(unchanged)}):")
             for change in unchanged:
                 yield paint.dim(f"  {textwrap.shorten(change.new[0].display_text, width - 2)}")
-    if not substantive:
-        yield ""
-        yield "No substantive change."
+    yield ""
+    yield paint.dim("Sources:")
+    yield from _para(
+        f"before: {_describe(comparison.old, comparison.old_document.title)}",
+        width,
+        "  ",
+        "    ",
+        paint.dim,
+    )
+    yield from _para(
+        f"after:  {_describe(comparison.new, comparison.new_document.title)}",
+        width,
+        "  ",
+        "    ",
+        paint.dim,
+    )
 
 
-def _verdict_line(verdicts: dict[str, int], title: str) -> str:
+def _dates(comparison: Comparison) -> str:
+    old, new = comparison.old.captured_at, comparison.new.captured_at
+    if old and new:
+        return f", {old:%Y-%m-%d} → {new:%Y-%m-%d}"
+    return ""
+
+
+def _para(
+    text: str, width: int, first: str, rest: str, style: Callable[[str], str] = str
+) -> Iterator[str]:
+    lines = textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    for line in lines:
+        yield style(line)
+
+
+def _verdict_line(verdicts: dict[str, int]) -> str:
     """ "1 change widens what the policy allows, 0 narrow it, …" """
     parts = []
     for key, one, many in (
@@ -121,8 +173,8 @@ def _verdict_line(verdicts: dict[str, int], title: str) -> str:
 
 
 def _describe(snapshot: Snapshot, title: str) -> str:
-    parts = [title or "(untitled)"]
-    if snapshot.url:
+    parts = [snapshot.label, title or "(untitled)"]
+    if snapshot.url and snapshot.url != snapshot.label:
         parts.append(snapshot.url)
     if snapshot.captured_at:
         parts.append(f"captured {snapshot.captured_at:%Y-%m-%d %H:%M}")
@@ -132,7 +184,8 @@ def _describe(snapshot: Snapshot, title: str) -> str:
     return " · ".join(parts)
 
 
-def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
+def _change(item: Item, paint: _Paint, width: int) -> Iterator[str]:
+    change = item.change
     notes = []
     if change.relation:
         notes.append(f"paragraph {change.relation}")
@@ -141,7 +194,7 @@ def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
     if change.kind is ChangeKind.MODIFIED:
         # Floor, so an edited clause never reads "similarity 1.00".
         notes.append(f"similarity {math.floor(change.similarity * 100) / 100:.2f}")
-    header = f"{change.kind.value.upper()}  {change.section or '(top of document)'}"
+    header = f"{item.where} · {change.kind.value}"
     yield paint.heading(header + (f"  ({', '.join(notes)})" if notes else ""))
     if change.kind is ChangeKind.MODIFIED:
         pieces: dict[str, Callable[[str], str]] = {
@@ -157,12 +210,10 @@ def _change(change: ClauseChange, paint: _Paint, width: int) -> Iterator[str]:
     else:
         body = change.new_text
     yield from _wrap(body, width)
-    summary = describe(change)
-    if summary:
-        for line in textwrap.wrap(f"⇒ {summary}", width - 2, subsequent_indent="  "):
-            yield paint.bold(f"  {line}")
+    for line in textwrap.wrap(f"⇒ {item.sentence}", width - 2, subsequent_indent="  "):
+        yield paint.bold(f"  {line}")
     for finding in change.findings:
-        text = f"· {finding.label} ({finding.direction}): {finding.explanation}"
+        text = f"· {finding_label(finding)}: {finding_sentence(finding, change)}"
         yield from (
             f"    {line}" for line in textwrap.wrap(text, width - 4, subsequent_indent="  ")
         )

@@ -11,6 +11,7 @@ from html import escape
 
 from policydiff.models import ChangeKind
 from policydiff.report.html import change_html, link, page
+from policydiff.report.story import OPENING
 from policydiff.timeline import Event, Step, Timeline
 
 __all__ = ["render_timeline_html", "render_timeline_text"]
@@ -74,7 +75,7 @@ def _text(timeline: Timeline) -> Iterator[str]:
         yield f"Clauses that changed ({len(changed)}):"
         for history in changed:
             yield ""
-            yield f"  {history.section or '(top of document)'}"
+            yield f"  {history.section or OPENING}"
             text = history.text if len(history.text) <= 90 else history.text[:87] + "..."
             yield f"    “{text}”"
             for event in _shown(history.events):
@@ -126,7 +127,7 @@ def _html(timeline: Timeline) -> Iterator[str]:
     yield f"<h2>Clauses that changed ({len(changed)})</h2>"
     for history in changed:
         yield '<div class="history">'
-        yield f'<div class="label">{escape(history.section or "(top of document)")}</div>'
+        yield f'<div class="label">{escape(history.section or OPENING)}</div>'
         yield f'<p>{escape(history.text)}</p><ol class="events">'
         for event in _shown(history.events):
             if isinstance(event, int):
