@@ -357,3 +357,16 @@ def test_findings_name_their_dpv_concept(headline) -> None:  # type: ignore[no-u
     assert change.findings[0].concept == "https://w3id.org/dpv#ThirdParty"
     data = headline.to_dict()["changes"][0]["findings"]
     assert all("concept" in f for f in data)
+
+
+def test_a_trigger_where_there_was_none_gates_the_practice() -> None:
+    from policydiff import compare
+
+    result = compare(
+        "# P\n\nWe share your personal data with our partners for analytical purposes.\n",
+        "# P\n\nWe share your personal data with our partners for analytical purposes where "
+        "permitted by applicable law.\n",
+    )
+    (change,) = result.substantive_changes
+    assert ("condition_narrowed", "narrowed") in labels(change)
+    assert change.verdict == "narrowed"

@@ -289,6 +289,15 @@ def _new_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: i
 def _conditions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
     ladder_old = [t for t in old.get("conditions") if (t.rank or 0) > 0]
     ladder_new = [t for t in new.get("conditions") if (t.rank or 0) > 0]
+    if bool(ladder_old) != bool(ladder_new) and old.states_practice and new.states_practice:
+        # A trigger where there was none ("where permitted by applicable law") gates the
+        # practice; a trigger dropped leaves it ungated.
+        if ladder_new:
+            was, now = None, _words(ladder_new)
+            add("condition_narrowed", NARROWED, f"condition added: {now}", was, now)
+        else:
+            was = _words(ladder_old)
+            add("condition_broadened", WIDENED, f"condition dropped: {was}", was, None)
     if ladder_old and ladder_new:
         a = max(t.rank or 0 for t in ladder_old)
         b = max(t.rank or 0 for t in ladder_new)
