@@ -124,11 +124,10 @@ def _family(
 ) -> str | None:
     """The slot of the list an edit belongs to."""
     if place:
-        return (
-            "rights"
-            if category in (Category.RIGHTS, Category.TRANSFER) or frame.get("rights")
-            else None
-        )
+        # "For users in California, Colorado and Indiana", "residents of the EEA or
+        # Switzerland": a list of places says whom the policy's protections reach (but where
+        # a representative answers, "EU and Switzerland representative", it names an office).
+        return None if category == Category.CONTACT else "rights"
     own = _families_in(text, lex)
     if own:
         return None  # the lexicon knows these words: contrast() has told them already
