@@ -117,6 +117,28 @@ def _offline() -> bool:
     return bool(ctx and ctx.meta.get("policydiff.offline"))
 
 
+def _private(command: _F) -> _F:
+    """--allow-private: live pages (and a watch file's URLs) may reach private addresses."""
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_private,
+        help="Let live pages and watch-file URLs reach loopback, private and link-local "
+        "addresses (refused by default; also $POLICYDIFF_ALLOW_PRIVATE=1).",
+    )(command)
+
+
+def _remember_private(context: click.Context, _: click.Parameter, value: bool) -> None:
+    context.meta["policydiff.allow_private"] = value
+
+
+def _allow_private() -> bool | None:
+    """True when --allow-private was given, else None (the environment decides)."""
+    context = click.get_current_context(silent=True)
+    return True if context and context.meta.get("policydiff.allow_private") else None
+
+
 def _dates(command: _F) -> _F:
     """--from and --to, a range of capture dates."""
     command = click.option(
@@ -131,18 +153,19 @@ def _dates(command: _F) -> _F:
 
 
 def _archive(base: str | None) -> WaybackArchive:
-    """One archive client (and so one session and one rate limit) per process, base URL
-    and offline mode."""
-    return _archive_for(base, _offline())
+    """One archive client (and so one session and one rate limit) per process, base URL,
+    offline mode and --allow-private."""
+    return _archive_for(base, _offline(), _allow_private())
 
 
 @functools.cache
-def _archive_for(base: str | None, offline: bool) -> WaybackArchive:
+def _archive_for(base: str | None, offline: bool, allow_private: bool | None) -> WaybackArchive:
     from policydiff.archive.http import Session
     from policydiff.archive.wayback import IA, WaybackArchive
 
     return WaybackArchive(
-        base or os.environ.get("POLICYDIFF_ARCHIVE") or IA, Session(offline=offline)
+        base or os.environ.get("POLICYDIFF_ARCHIVE") or IA,
+        Session(offline=offline, allow_private=allow_private),
     )
 
 
@@ -183,6 +206,7 @@ def main() -> None:
     "--all", "include_unchanged", is_flag=True, help="Also list the clauses that did not change."
 )
 @_sources
+@_private
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
@@ -246,6 +270,7 @@ def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetim
 @click.argument("url")
 @_dates
 @_sources
+@_private
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -302,6 +327,7 @@ def history(
 @_dates
 @click.option("--at", "at", metavar="DATE", help="Only the newest capture at or before DATE.")
 @_sources
+@_private
 def fetch(
     url: str,
     start: str | None,
@@ -355,6 +381,7 @@ def fetch(
     "--selector", metavar="CSS", help="CSS selector of the policy's element in HTML pages."
 )
 @_sources
+@_private
 def explain(
     source: str,
     section: str | None,
@@ -399,6 +426,7 @@ def explain(
     "(e.g. 'Telegram/Privacy Policy.md').",
 )
 @_sources
+@_private
 def timeline(
     source: str,
     start: str | None,
@@ -482,6 +510,7 @@ def timeline(
 )
 @click.option("--only", multiple=True, metavar="NAME", help="Only this policy (repeatable).")
 @click.option("--status", is_flag=True, help="Show the last check, change and error per policy.")
+@_private
 def watch(
     watchfile: str,
     store_dir: str | None,
@@ -518,7 +547,16 @@ def watch(
                     f"{entry.get('last_change') or '-':<26} {entry.get('last_error') or '-'}"
                 )
             return
-        outcomes = run_watch(config, store=_store(store_dir), out=out, jobs=jobs, only=only or None)
+        from policydiff.archive.http import Session
+
+        outcomes = run_watch(
+            config,
+            store=_store(store_dir),
+            out=out,
+            jobs=jobs,
+            only=only or None,
+            session=Session(allow_private=_allow_private()),
+        )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     for outcome in outcomes:

@@ -21,7 +21,9 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── RateLimited            the server kept answering 429 (``retry_after`` seconds)
     │   ├── HTTPStatusError        an unexpected HTTP status (``status``)
     │   ├── BodyTooLarge           the body (decompressed) passed the size limit
-    │   └── RedirectLoop           too many redirects
+    │   ├── RedirectLoop           too many redirects
+    │   ├── DeadlinePassed         no whole answer within the deadline (``seconds``)
+    │   └── RefusedAddress         not http(s), or a private address (server-side request forgery)
     ├── ArchiveError               the archive answered, but not with a usable capture
     ├── StoreError                 the local store cannot be read or written
     ├── WatchFileError             a watch file is invalid (``path``, ``line``, ``key``)
@@ -39,6 +41,7 @@ __all__ = [
     "BadDate",
     "BinaryInput",
     "BodyTooLarge",
+    "DeadlinePassed",
     "EmptyInput",
     "HTTPStatusError",
     "InputError",
@@ -51,6 +54,7 @@ __all__ = [
     "PolicydiffError",
     "RateLimited",
     "RedirectLoop",
+    "RefusedAddress",
     "RuleDataError",
     "SelectorNotFound",
     "SourceError",
@@ -174,6 +178,17 @@ class BodyTooLarge(NetworkError):
 class RedirectLoop(NetworkError):
     def __init__(self, url: str) -> None:
         super().__init__(url, "too many redirects")
+
+
+class DeadlinePassed(NetworkError):
+    def __init__(self, url: str, seconds: float, what: str = "the answer") -> None:
+        super().__init__(url, f"{what} took longer than {seconds:g} s; gave up")
+        self.seconds = seconds
+
+
+class RefusedAddress(NetworkError):
+    """Not fetched on purpose: a scheme other than http(s), an invalid address, or a
+    private, loopback or link-local address where only public ones are allowed."""
 
 
 class ArchiveError(PolicydiffError):

@@ -215,6 +215,8 @@ class Store:
     def _stored(key: str, capture: Path, side: Path) -> Stored:
         try:
             meta = json.loads(side.read_text("utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError(f"holds a JSON {type(meta).__name__}, not an object")
             moment = datetime.fromisoformat(str(meta["captured_at"]).replace("Z", "+00:00"))
         except (OSError, ValueError, KeyError) as err:
             raise StoreError(f"damaged sidecar {side}: {err}") from err

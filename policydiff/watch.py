@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -40,11 +39,12 @@ from policydiff.report.markdown import render_markdown
 from policydiff.report.text import render_text
 from policydiff.semantics import describe
 from policydiff.store import Store, Stored
-from policydiff.watchfile import Policy, WatchFile
+from policydiff.watchfile import Policy, WatchFile, user_pattern
 
 __all__ = ["Outcome", "WatchState", "run_watch", "without_ignored"]
 
 FEED_ID = "tag:policydiff,2026:watch"
+POLICY_DEADLINE = 600.0  # seconds of network work for one policy, retries and pauses included
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +132,11 @@ def run_watch(
     only: Iterable[str] | None = None,
     session: Session | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC).replace(microsecond=0),
+    policy_deadline: float = POLICY_DEADLINE,
 ) -> list[Outcome]:
-    """Check the policies; returns one outcome per policy, in the watch file's order."""
+    """Check the policies; returns one outcome per policy, in the watch file's order.
+
+    Each policy's network work ends within ``policy_deadline`` seconds, or the policy fails."""
     out.mkdir(parents=True, exist_ok=True)
     wanted = set(only or ())
     unknown = wanted - {p.name for p in watch.policies}
@@ -154,7 +157,15 @@ def run_watch(
 
     def job(policy: Policy) -> Outcome:
         try:
-            return _check(policy, watch, store, out, state, session, archive_for, clock)
+            # Every URL here comes from the watch file: public addresses only, unless it
+            # allows private ones; and the whole check has a deadline.
+            with session.scope(
+                seconds=policy_deadline,
+                what=f"checking {policy.name}",
+                untrusted=True,
+                allow_private=policy.allow_private,
+            ):
+                return _check(policy, watch, store, out, state, session, archive_for, clock)
         except PolicydiffError as err:
             state.update(policy.name, last_check=clock().isoformat(), last_error=str(err))
             return Outcome(policy.name, "failed", str(err))
@@ -298,12 +309,7 @@ def _compare(old: Snapshot, new: Snapshot, policy: Policy) -> Comparison:
 
 def without_ignored(document: Document, ignore: Iterable[str]) -> Document:
     """The document with every ignored string or /pattern/ taken out of its clauses."""
-    patterns = [
-        re.compile(item[1:-1])
-        if len(item) > 1 and item.startswith("/") and item.endswith("/")
-        else re.compile(re.escape(item))
-        for item in ignore
-    ]
+    patterns = [user_pattern(item) for item in ignore]
     if not patterns:
         return document
     sections = []

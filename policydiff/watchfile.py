@@ -6,6 +6,7 @@ source = "live"                  # or "wayback": the newest archived capture
 archive = "https://web.archive.org/web"
 notify = ["webhook"]             # where to report, by default
 ignore = []                      # strings or /regular expressions/ left out of every clause
+allow_private = false            # may URLs of this file reach private addresses? (see README)
 
 [notify.webhook]
 url = "https://hooks.example.org/policydiff"
@@ -39,15 +40,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re2
+
 from policydiff.errors import WatchFileError
 from policydiff.notify import TARGETS, target
 from policydiff.notify.email import EmailTarget
 from policydiff.notify.webhook import WebhookTarget
 
-__all__ = ["Policy", "WatchFile", "load_watchfile", "parse_watchfile"]
+__all__ = [
+    "RESERVED_NAMES",
+    "Policy",
+    "WatchFile",
+    "load_watchfile",
+    "parse_watchfile",
+    "user_pattern",
+]
 
 SOURCES = ("live", "wayback")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # fullmatch: no trailing newline
+# The watch's own files in --out: a policy named after one would overwrite it.
+RESERVED_NAMES = frozenset({"feed.xml", "feed.json", "state.json", "run.json", "watch.lock"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,7 @@ class Policy:
     ignore: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     archive: str | None = None
+    allow_private: bool = False  # its URL, its archive and its alerts may reach private addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +79,7 @@ class WatchFile:
     path: str
     policies: tuple[Policy, ...]
     targets: Mapping[str, Any] = field(default_factory=dict)  # target name -> its config
+    allow_private: bool = False  # [defaults] allow_private
 
     @property
     def webhook(self) -> WebhookTarget | None:
@@ -135,7 +149,15 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
 
     _known(raw, {"defaults", "notify", "policy"}, "", fail)
     defaults = _table(raw.get("defaults", {}), "defaults", fail)
-    _known(defaults, {"source", "archive", "notify", "ignore", "selector"}, "defaults", fail)
+    _known(
+        defaults,
+        {"source", "archive", "notify", "ignore", "selector", "allow_private"},
+        "defaults",
+        fail,
+    )
+    allow_all = defaults.get("allow_private", False)
+    if not isinstance(allow_all, bool):
+        raise fail("defaults.allow_private", "must be true or false", "defaults")
     notify = _table(raw.get("notify", {}), "notify", fail)
     _known(notify, set(TARGETS), "notify", fail)
     configured: dict[str, Any] = {}
@@ -162,11 +184,13 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
         if not isinstance(entry, dict):
             raise bad("policy", "must be a table")
         for key in entry:
-            if key not in {"name", "url", "source", "selector", "ignore", "notify", "archive"}:
+            if key not in _POLICY_KEYS:
                 raise bad(key, "unknown key")
         name = entry.get("name")
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise bad("name", "needs a name of letters, digits, '.', '_' or '-' (up to 64)")
+        if name.lower() in RESERVED_NAMES:
+            raise bad("name", f"{name!r} is the name of one of the watch's own files")
         if name in names:
             raise bad("name", f"{name!r} is used twice")
         names.add(name)
@@ -184,11 +208,10 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
             defaults.get("ignore", []), lambda p: fail("defaults.ignore", p, "defaults")
         )
         for pattern in ignore:
-            if pattern.startswith("/") and pattern.endswith("/") and len(pattern) > 1:
-                try:
-                    re.compile(pattern[1:-1])
-                except re.error as err:
-                    raise bad("ignore", f"bad regular expression {pattern}: {err}") from err
+            try:
+                user_pattern(pattern)
+            except ValueError as err:
+                raise bad("ignore", str(err)) from err
         targets = _strings(
             entry.get("notify", defaults.get("notify", [])), lambda p: bad("notify", p)
         )
@@ -200,8 +223,27 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
         archive = entry.get("archive", defaults.get("archive"))
         if archive is not None and (not isinstance(archive, str) or not archive.startswith("http")):
             raise bad("archive", "must be the base URL of a Wayback-compatible archive")
-        policies.append(Policy(name, url, source, selector, ignore, targets, archive))
-    return WatchFile(path, tuple(policies), configured)
+        allow = entry.get("allow_private", allow_all)
+        if not isinstance(allow, bool):
+            raise bad("allow_private", "must be true or false")
+        policies.append(Policy(name, url, source, selector, ignore, targets, archive, allow))
+    return WatchFile(path, tuple(policies), configured, allow_all)
+
+
+_POLICY_KEYS = frozenset(
+    {"name", "url", "source", "selector", "ignore", "notify", "archive", "allow_private"}
+)
+
+
+def user_pattern(item: str) -> Any:
+    """An ``ignore`` entry as a pattern: ``/regex/`` in RE2 syntax (linear time whatever the
+    pattern: a watch file's ``/(a+)+$/`` cannot hang the night), else the literal string."""
+    if len(item) > 1 and item.startswith("/") and item.endswith("/"):
+        try:
+            return re2.compile(item[1:-1])
+        except re2.error as err:
+            raise ValueError(f"bad regular expression {item}: {err}") from err
+    return re2.compile(re2.escape(item))
 
 
 def _known(table: dict[str, Any], keys: set[str], where: str, fail: Any) -> None:

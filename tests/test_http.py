@@ -43,7 +43,8 @@ def session(sleep: Recorder, **limits: object) -> Session:
         "rates": {"live": 1e9},
         **limits,
     }
-    return Session(Limits(**settings), sleep=sleep)  # type: ignore[arg-type]
+    # The server is on loopback: the test allows private addresses explicitly.
+    return Session(Limits(**settings), sleep=sleep, allow_private=True)  # type: ignore[arg-type]
 
 
 def test_a_good_response(server: MisbehavingServer) -> None:

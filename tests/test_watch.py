@@ -59,7 +59,8 @@ def write_watchfile(path: Path, base: str, hook: str, smtp_port: int, failing: s
     if failing:
         policies += f'\n[[policy]]\nname = "broken"\nurl = "{failing}"\n'
     path.write_text(
-        '[defaults]\nsource = "live"\nnotify = ["webhook", "email"]\n'
+        # Every server here is on loopback: the watch file allows private addresses.
+        '[defaults]\nsource = "live"\nnotify = ["webhook", "email"]\nallow_private = true\n'
         "\n[notify.webhook]\n"
         f'url = "{hook}"\nsecret_env = "POLICYDIFF_TEST_SECRET"\n'
         "\n[notify.email]\n"
@@ -202,6 +203,7 @@ def test_ignore_patterns_silence_a_changing_line(tmp_path: Path) -> None:
     with serving(NightlyServer()) as site:
         watch = parse_watchfile(
             f'[[policy]]\nname = "de"\nurl = "{site.base}/telegram/de"\n'  # type: ignore[attr-defined]
+            "allow_private = true\n"
             'ignore = ["/Wenn Telegram eine .*Transparenzbericht.*/"]\n',
             "w.toml",
         )
@@ -292,7 +294,9 @@ def test_watch_exit_codes(tmp_path: Path) -> None:
     with serving(NightlyServer()) as site:
         base = site.base  # type: ignore[attr-defined]
         good = tmp_path / "good.toml"
-        good.write_text(f'[[policy]]\nname = "p"\nurl = "{base}/telegram/privacy"\n')
+        good.write_text(
+            f'[[policy]]\nname = "p"\nurl = "{base}/telegram/privacy"\nallow_private = true\n'
+        )
         args = ["watch", str(good), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o")]
         first = CliRunner().invoke(main, args)
         assert first.exit_code == 0, first.output
@@ -303,7 +307,8 @@ def test_watch_exit_codes(tmp_path: Path) -> None:
         assert "disclosure to authorities widened" in changed.stdout
         broken = tmp_path / "broken.toml"
         broken.write_text(
-            good.read_text() + f'\n[[policy]]\nname = "gone"\nurl = "{base}/nowhere"\n'
+            good.read_text()
+            + f'\n[[policy]]\nname = "gone"\nurl = "{base}/nowhere"\nallow_private = true\n'
         )
         failed = CliRunner().invoke(
             main,

@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from policydiff.archive.http import Session
+from policydiff.archive.http import Session, public_address
 from policydiff.errors import NotifyError
 from policydiff.notify import Alert, Fail
 
@@ -67,10 +67,17 @@ def parse(table: dict[str, Any], fail: Fail) -> EmailTarget:
         sender,
         tuple(to),
         port,
-        bool(table.get("starttls", False)),
+        _flag(table, "starttls", fail),
         table.get("username_env"),
         table.get("password_env"),
     )
+
+
+def _flag(table: dict[str, Any], key: str, fail: Fail) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):  # "false" is a string, and a true one
+        raise fail(key, "must be true or false")
+    return value
 
 
 def send(alert: Alert, target: EmailTarget, session: Session | None = None) -> None:
@@ -91,7 +98,15 @@ def send(alert: Alert, target: EmailTarget, session: Session | None = None) -> N
     if target.username_env and not user:
         raise NotifyError(f"e-mail: the environment variable {target.username_env} is not set")
     try:
-        with smtplib.SMTP(target.host, target.port, timeout=TIMEOUT) as smtp:
+        with smtplib.SMTP(timeout=TIMEOUT) as smtp:
+            smtp.connect(target.host, target.port)
+            if session is not None and session.guarded("mail") and smtp.sock is not None:
+                peer = smtp.sock.getpeername()[0]
+                if not public_address(peer):
+                    raise NotifyError(
+                        f"e-mail via {target.host}:{target.port}: refused: {peer} is a private, "
+                        "loopback or link-local address (allow_private = true allows it)"
+                    )
             if target.starttls:
                 smtp.starttls()
             if user and password:

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from policydiff.archive.http import Session
+from policydiff.archive.http import Session, redact_url
 from policydiff.errors import NetworkError, NotifyError
 from policydiff.notify import Alert, Fail
 
@@ -40,7 +40,7 @@ def parse(table: dict[str, Any], fail: Fail) -> WebhookTarget:
     if secret is not None and not isinstance(secret, str):
         raise fail("secret_env", "names an environment variable")
     retries = table.get("retries", 3)
-    if not isinstance(retries, int) or not 0 <= retries <= 10:
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
         raise fail("retries", "must be a whole number from 0 to 10")
     return WebhookTarget(url, secret, retries)
 
@@ -69,6 +69,7 @@ def send(alert: Alert, target: WebhookTarget, session: Session) -> None:
             raise NotifyError(f"webhook: the environment variable {target.secret_env} is not set")
         headers["X-Policydiff-Signature"] = signature(secret, body)
     try:
-        session.post(target.url, body, headers=headers)
+        session.post(target.url, body, headers=headers, retries=target.retries)
     except NetworkError as err:
-        raise NotifyError(f"webhook {target.url}: {err.reason}") from err
+        # The URL often holds a token: it is never printed or written whole.
+        raise NotifyError(f"webhook {redact_url(target.url)}: {err.reason}") from err
