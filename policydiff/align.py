@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from policydiff.errors import TooManyClauses
+from policydiff.matching import best_matching, similar_pairs
 from policydiff.models import Clause, ClauseKind, ClauseRole
 from policydiff.normalize.numbering import split_number
 from policydiff.normalize.text import fold
@@ -22,6 +24,9 @@ __all__ = ["Pair", "align", "similarity"]
 SECTION_THRESHOLD = 0.45
 GLOBAL_THRESHOLD = 0.6
 JOIN_THRESHOLD = 0.75
+# Beyond this many clauses a side, a comparison is refused rather than risk the memory of
+# the machine (100,000 clauses a side take about 0.5 GB).
+MAX_CLAUSES = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
+    if max(len(old), len(new)) > MAX_CLAUSES:
+        raise TooManyClauses(max(len(old), len(new)), MAX_CLAUSES)
     old_keys = [fold(c.text) for c in old]
     new_keys = [fold(c.text) for c in new]
     matched: dict[int, tuple[int, float]] = {}  # old index -> (new index, score)
@@ -78,8 +85,7 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
     for group in ("practice", "heading", "frame"):
         olds = [i for i in free_old() if _group(old[i]) == group]
         news = [j for j in free_new() if _group(new[j]) == group]
-        same_section = [[old_sections[i] == new_sections[j] for j in news] for i in olds]
-        for i, j, score in _assign(olds, news, old_keys, new_keys, same_section):
+        for i, j, score in _assign(olds, news, old_keys, new_keys, old_sections, new_sections):
             link(i, j, score)
 
     pairs = _joins(old, new, old_keys, new_keys, matched, taken)
@@ -110,7 +116,8 @@ def _assign(
     news: list[int],
     old_keys: list[str],
     new_keys: list[str],
-    same_section: list[list[bool]],
+    old_sections: list[str],
+    new_sections: list[str],
 ) -> list[tuple[int, int, float]]:
     """An optimal one-to-one assignment of similar clauses.
 
@@ -119,35 +126,28 @@ def _assign(
     """
     if not olds or not news:
         return []
-    import numpy as np
-    from rapidfuzz.fuzz import ratio
-    from rapidfuzz.process import cdist
-    from scipy.optimize import linear_sum_assignment
-
-    scores = (
-        cdist(
-            [old_keys[i] for i in olds],
-            [new_keys[j] for j in news],
-            scorer=ratio,
-            score_cutoff=SECTION_THRESHOLD * 100,
-            dtype=np.float32,
-            workers=1,
-        )
-        / 100.0
+    old_groups = [old_sections[i] for i in olds]
+    new_groups = [new_sections[j] for j in news]
+    edges = similar_pairs(
+        [old_keys[i] for i in olds],
+        [new_keys[j] for j in news],
+        old_groups,
+        new_groups,
+        SECTION_THRESHOLD,
+        GLOBAL_THRESHOLD,
     )
-    same = np.array(same_section, dtype=bool)
-    scores = np.where(same | (scores >= GLOBAL_THRESHOLD), scores, 0.0)
-    if not scores.any():
-        return []
-    rows = np.arange(len(olds))[:, None] / max(len(olds), 1)
-    cols = np.arange(len(news))[None, :] / max(len(news), 1)
-    weights = np.where(scores > 0, scores + 0.05 * same - 0.01 * np.abs(rows - cols), 0.0)
-    row_ind, col_ind = linear_sum_assignment(weights, maximize=True)
-    return [
-        (olds[r], news[c], float(scores[r, c]))
-        for r, c in zip(row_ind, col_ind, strict=True)
-        if scores[r, c] > 0
+    n_rows, n_cols = max(len(olds), 1), max(len(news), 1)
+    weighted = [
+        (
+            r,
+            c,
+            (s + (0.05 if old_groups[r] == new_groups[c] else 0.0))
+            - 0.01 * abs(r / n_rows - c / n_cols),
+        )
+        for r, c, s in edges
     ]
+    score = {(r, c): s for r, c, s in edges}
+    return [(olds[r], news[c], score[r, c]) for r, c in best_matching(weighted)]
 
 
 def _joins(

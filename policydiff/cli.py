@@ -71,11 +71,13 @@ def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     ``URL@DATE``, ``URL@latest`` or ``live:URL``."""
     from policydiff.errors import BadDate
     from policydiff.models import Snapshot
-    from policydiff.versions import resolve
+    from policydiff.versions import parse_reference, resolve
 
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
     try:
+        if parse_reference(reference).kind == "file":  # no archive client, no network stack
+            return resolve(reference, store=_store(store))
         return resolve(
             reference, store=_store(store), archive=_archive(archive), offline=_offline()
         )

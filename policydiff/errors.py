@@ -12,6 +12,7 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── UndecodableInput       not valid in the declared or sniffed character set
     │   ├── InputTooLarge          over the size limit
     │   ├── NestingTooDeep         markup nested deeper than the limit
+    │   ├── TooManyClauses         more clauses than a comparison can hold (``count``, ``limit``)
     │   └── SelectorNotFound       the CSS selector matched nothing
     ├── SourceError                a reference (path, URL, store key) cannot be resolved
     │   ├── SourceNotFound         no such file
@@ -60,6 +61,7 @@ __all__ = [
     "SourceError",
     "SourceNotFound",
     "StoreError",
+    "TooManyClauses",
     "UndecodableInput",
     "WatchFileError",
 ]
@@ -114,6 +116,16 @@ class InputTooLarge(InputError):
 class NestingTooDeep(InputError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"markup is nested more than {limit} levels deep")
+        self.limit = limit
+
+
+class TooManyClauses(InputError):
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"a version has {count:,} clauses; policydiff compares documents of up to "
+            f"{limit:,} clauses a side"
+        )
+        self.count = count
         self.limit = limit
 
 

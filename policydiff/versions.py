@@ -38,9 +38,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from policydiff.archive.http import Session, offline_mode
-from policydiff.archive.wayback import Capture, WaybackArchive
 from policydiff.errors import (
     ArchiveError,
     BadDate,
@@ -52,7 +51,11 @@ from policydiff.errors import (
 )
 from policydiff.models import Snapshot
 from policydiff.sources import media_type_of, read_file, read_sidecar
-from policydiff.store import Store
+
+if TYPE_CHECKING:  # the network stack is imported only when a reference needs it
+    from policydiff.archive.http import Session
+    from policydiff.archive.wayback import Capture, WaybackArchive
+    from policydiff.store import Store
 
 __all__ = [
     "MANIFEST",
@@ -172,12 +175,15 @@ def resolve(
     ``POLICYDIFF_OFFLINE=1``) only the store answers, and nothing touches the network; when
     the archive cannot be reached, the store's newest capture at or before DATE is used.
     """
-    offline = offline_mode() if offline is None else offline
     reference = parse_reference(text)
     if reference.kind == "file":
         if not Path(reference.target).exists() and "://" in reference.target:
             raise SourceNotFound(f"{reference.target} (a URL needs @DATE, @latest or live:)")
         return read_file(reference.target)
+    from policydiff.archive.http import Session, offline_mode
+    from policydiff.archive.wayback import WaybackArchive
+
+    offline = offline_mode() if offline is None else offline
     if reference.kind == "live":
         if offline:
             raise Offline(reference.target)
@@ -529,6 +535,8 @@ def versions_of(
     """
     if path is not None or Path(source).is_dir():
         return history(source, path, start=start, end=end)
+    from policydiff.archive.http import offline_mode
+
     offline = offline_mode() if offline is None else offline
     if (start or end) and archive is not None and not offline:
         client = archive()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from helpers import make_document, real_sentences
 
 from policydiff.align import align
 from policydiff.comparison import compare_documents
+from policydiff.errors import TooManyClauses
 from policydiff.models import ChangeKind
 
 
@@ -77,3 +79,14 @@ def test_removed_clause_is_reported_where_it_was() -> None:
     kinds = [c.kind for c in changes]
     assert kinds[2] is ChangeKind.REMOVED
     assert changes[2].old_text == texts[2]
+
+
+def test_a_document_beyond_the_limit_is_refused_with_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import policydiff.align
+
+    doc = make_document(list(real_sentences()[:12]))
+    monkeypatch.setattr(policydiff.align, "MAX_CLAUSES", 10)
+    with pytest.raises(TooManyClauses, match="has 12 clauses; policydiff compares documents"):
+        align(doc.clauses, doc.clauses)

@@ -1,17 +1,19 @@
 """Reports: a ``Comparison`` rendered for people and programs, one module a format.
 
-A format module has ``render(comparison, options) -> str``; ``FORMATS`` names them, so a new
+A format module has ``render(comparison, options) -> str`` (and may have ``pieces``, the same
+text as an iterator of strings, for reports too big to hold twice); ``FORMATS`` names them, so a new
 format is one module and one line. Modules are imported only when their format is asked for.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policydiff.models import Comparison
 
-__all__ = ["FORMATS", "Format", "Options", "render"]
+__all__ = ["FORMATS", "Format", "Options", "pieces", "render"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +45,12 @@ def render(comparison: Comparison, fmt: str, options: Options = Options()) -> st
     module = importlib.import_module(FORMATS[fmt].module)
     text: str = module.render(comparison, options)
     return text
+
+
+def pieces(comparison: Comparison, fmt: str, options: Options = Options()) -> Iterator[str]:
+    """``render``'s text in pieces, as the format writes them (else in one piece)."""
+    module = importlib.import_module(FORMATS[fmt].module)
+    if hasattr(module, "pieces"):
+        yield from module.pieces(comparison, options)
+    else:
+        yield render(comparison, fmt, options)

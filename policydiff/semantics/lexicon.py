@@ -31,7 +31,7 @@ FAMILIES = (
 @dataclass(frozen=True, slots=True)
 class Entry:
     name: str
-    pattern: re.Pattern[str]
+    source: str  # the pattern's text, compiled on first use (most entries never run)
     rank: int | None = None
     parent: str | None = None
     generic: bool = False
@@ -42,6 +42,15 @@ class Entry:
 
     def may_match(self, stems: frozenset[str]) -> bool:
         return not self.cues or not self.cues.isdisjoint(stems)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.I)
 
 
 CUE = 4  # letters of a word's beginning used as a cue
@@ -97,6 +106,10 @@ class Lexicon:
 
 
 def _phrase(words: list[str]) -> re.Pattern[str]:
+    return _compiled(_phrase_source(words))
+
+
+def _phrase_source(words: list[str]) -> str:
     """One pattern for a list of phrases: ``*`` ends a prefix, a lone ``*`` is any word."""
     parts = []
     for phrase in sorted(words, key=len, reverse=True):
@@ -109,7 +122,7 @@ def _phrase(words: list[str]) -> re.Pattern[str]:
             else:
                 tokens.append(_escape(token))
         parts.append(r"[\s-]+".join(tokens))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", re.I)
+    return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])"
 
 
 def _escape(token: str) -> str:
@@ -135,7 +148,7 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
             entries.append(
                 Entry(
                     name=name,
-                    pattern=_phrase(list(spec["words"])),
+                    source=_phrase_source(list(spec["words"])),
                     rank=spec.get("rank"),
                     parent=spec.get("parent"),
                     generic=bool(spec.get("generic", False)),
