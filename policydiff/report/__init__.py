@@ -1,6 +1,6 @@
 """Reports: a ``Comparison`` rendered for people and programs, one module a format.
 
-A format module has ``render(comparison, options) -> str`` (and may have ``pieces``, the same
+A format module has ``render(comparison, options) -> str`` (and may have ``render_pieces``, the same
 text as an iterator of strings, for reports too big to hold twice); ``FORMATS`` names them, so a new
 format is one module and one line. Modules are imported only when their format is asked for.
 """
@@ -50,7 +50,7 @@ def render(comparison: Comparison, fmt: str, options: Options = Options()) -> st
 def pieces(comparison: Comparison, fmt: str, options: Options = Options()) -> Iterator[str]:
     """``render``'s text in pieces, as the format writes them (else in one piece)."""
     module = importlib.import_module(FORMATS[fmt].module)
-    if hasattr(module, "pieces"):
-        yield from module.pieces(comparison, options)
+    if hasattr(module, "render_pieces"):
+        yield from module.render_pieces(comparison, options)
     else:
         yield render(comparison, fmt, options)

@@ -11,7 +11,7 @@ from policydiff.models import Comparison
 if TYPE_CHECKING:
     from policydiff.report import Options
 
-__all__ = ["pieces", "render"]
+__all__ = ["render", "render_pieces"]
 
 
 def render(comparison: Comparison, options: Options) -> str:
@@ -19,7 +19,7 @@ def render(comparison: Comparison, options: Options) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def pieces(comparison: Comparison, options: Options) -> Iterator[str]:
+def render_pieces(comparison: Comparison, options: Options) -> Iterator[str]:
     """``render``'s text in pieces of about 64 kB: the JSON of a 100,000-clause comparison is
     hundreds of megabytes as one string."""
     data = comparison.to_dict(include_unchanged=options.include_unchanged)
