@@ -1,25 +1,39 @@
-"""Speed of compare(), measured against baselines run in the same process.
+"""How fast policydiff is, each figure next to its aim (issue 12), measured in one run.
 
-    python benchmarks/speed.py [--repeat N]
+    python benchmarks/speed.py [--rounds N] [--quick]
 
-Prints:
-1. compare() on the German HTML pair, as a ratio to what bs4 + lxml alone take to parse
-   the two pages (aim: <= 3x);
-2. the 39 consecutive comparisons of the bundled Telegram history, in total (aim: <= 2 s),
-   and what the findings (semantics) add to that time (aim: <= 50 %);
-3. a synthetic 2,000-clause document built from real clauses of ../shared/corpus, with 5 %
-   of its clauses edited, moved or removed (aim: <= 1 s), and its ratio to difflib's
-   SequenceMatcher over the same clause lists (a line diff that knows nothing of moves);
-4. `policydiff --help` start-up, and its ratio to a bare `python -c pass` (aim: <= 0.3 s);
-5. the timeline of the 176-version Telegram terms of service in ../shared/corpus (aim: < 10 s
-   on one core), and its ratio to reading (normalizing) the versions alone.
+Honest by construction: each round runs the baseline and the subject in random order and
+the figure is the median of the per-round ratios; every timed region starts from the
+file's bytes with policydiff's caches emptied (nothing is carried over from an earlier
+run); processes run with Python's bytecode cache allowed, as after an installation.
+Peak memory is the child process's maximum resident set size.
+
+Rows:
+1. ``compare()`` on the German HTML pair, in process, against two bs4 + lxml parses (the
+   floor: policydiff parses with them);
+2. ``policydiff compare A.md B.md`` as a process against a bare ``python -c pass``, and the
+   modules that take longest to import;
+3. the 39 consecutive comparisons of the bundled Telegram history, against difflib over
+   the same files' lines, and what the findings (semantics) add;
+4. the timeline of the 176 versions of Telegram's terms of service (../shared/corpus);
+5. growth with document size: 1k, 4k, 16k and 64k clauses (a generated policy and the same
+   with 5 % of its clauses edited, moved or removed, as Markdown bytes), time and peak
+   memory each, and the fitted exponent;
+6. two documents of 12,000 mutually different short clauses;
+7. two documents of 100,000 mutually different clauses (skipped with ``--quick``).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import math
+import os
 import random
+import re
+import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -30,175 +44,325 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import policydiff  # noqa: E402
-from policydiff.comparison import compare_documents, compare_snapshots, read_document  # noqa: E402
-from policydiff.models import Clause, ClauseKind, Document, Section  # noqa: E402
-from policydiff.normalize.text import fold  # noqa: E402
-from policydiff.segment import clause_id  # noqa: E402
-from policydiff.semantics import frame_of  # noqa: E402
-from policydiff.sentences import split_sentences  # noqa: E402
-from policydiff.sources import read_file  # noqa: E402
-
 SNAPSHOTS = ROOT / "snapshots" / "telegram.org"
 CORPUS = ROOT.parent / "shared" / "corpus"
+TERMS = CORPUS / "history" / "telegram" / "terms-of-service"
+HEADLINE = (
+    SNAPSHOTS / "privacy" / "20240715181441.md",
+    SNAPSHOTS / "privacy" / "20240923152623.md",
+)
+# Processes see an installed package: bytecode caches on (some shells turn them off).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` runs, in seconds (the least disturbed by other work).
+def fresh() -> None:
+    """Forget everything policydiff memoized, so a timed region starts from the bytes."""
+    from policydiff.comparison import clear_caches
 
-    policydiff's caches are emptied before each run, so no run profits from the last.
-    """
-    times = []
-    for _ in range(repeat):
-        split_sentences.cache_clear()
-        fold.cache_clear()
-        frame_of.cache_clear()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    clear_caches()
 
 
-def german_pair(repeat: int) -> None:
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleaved(
+    subject: Callable[[], object], baseline: Callable[[], object], rounds: int
+) -> tuple[float, float, float]:
+    """(median subject seconds, median baseline seconds, median of per-round ratios); each
+    round runs the two in random order."""
+    rng = random.Random(12)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(rounds):
+        order = [("ours", subject), ("theirs", baseline)]
+        rng.shuffle(order)
+        for name, fn in order:
+            fresh()
+            (ours if name == "ours" else theirs).append(timed(fn))
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
+
+
+def row(work: str, figure: str, aim: str, met: bool) -> None:
+    print(f"{'ok  ' if met else 'MISS'} {work}: {figure}  [aim {aim}]", flush=True)
+
+
+# 1 ---------------------------------------------------------------------------------------
+def german_pair(rounds: int) -> None:
     from bs4 import BeautifulSoup
 
-    old = (SNAPSHOTS / "privacy~lang=de" / "20240506123700.html").read_bytes()
-    new = (SNAPSHOTS / "privacy~lang=de" / "20240924003400.html").read_bytes()
-    policydiff.compare(old, new)  # warm up: imports, caches
-    ours = best(lambda: policydiff.compare(old, new), repeat)
-    parse = best(lambda: (BeautifulSoup(old, "lxml"), BeautifulSoup(new, "lxml")), repeat)
-    print(
-        f"German HTML pair: compare() {ours * 1000:.1f} ms, bs4+lxml parse alone "
-        f"{parse * 1000:.1f} ms -> {ours / parse:.2f}x (aim <= 3x)"
+    import policydiff
+
+    folder = SNAPSHOTS / "privacy~lang=de"
+    old = (folder / "20240506123700.html").read_bytes()
+    new = (folder / "20240924003400.html").read_bytes()
+    policydiff.compare(old, new)  # imports and language data, once
+    ours, parse, ratio = interleaved(
+        lambda: policydiff.compare(old, new),
+        lambda: (BeautifulSoup(old, "lxml"), BeautifulSoup(new, "lxml")),
+        rounds,
+    )
+    row(
+        "compare() on the German HTML pair",
+        f"{ours * 1000:.0f} ms = {ratio:.2f}x two bs4+lxml parses ({parse * 1000:.0f} ms)",
+        "<= 1.5x the parse floor",
+        ratio <= 1.5,
     )
 
 
-def history(repeat: int) -> None:
-    paths = sorted((SNAPSHOTS / "privacy").glob("*.md"))
-    snapshots = [read_file(p) for p in paths]
+# 2 ---------------------------------------------------------------------------------------
+def process_start(rounds: int) -> None:
+    python = sys.executable
+    command = [python, "-m", "policydiff", "compare", *map(str, HEADLINE)]
+    subprocess.run(command, capture_output=True, env=ENV)  # write the bytecode caches
+
+    def run(args: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(args, capture_output=True, env=ENV)
+
+    ours, bare, ratio = interleaved(run(command), run([python, "-c", "pass"]), rounds)
+    row(
+        "`policydiff compare A.md B.md` as a process",
+        f"{ours * 1000:.0f} ms = {ratio:.1f}x a bare `python -c pass` ({bare * 1000:.0f} ms)",
+        "<= 4x a bare start",
+        ratio <= 4,
+    )
+    profile = subprocess.run(
+        [python, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=ENV
+    ).stderr
+    tops: dict[str, int] = {}
+    for line in profile.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", line)
+        if match and not match.group(2):  # a module imported at the top level
+            name = match.group(3).split(".")[0]
+            tops[name] = tops.get(name, 0) + int(match.group(1))
+    heavy = sorted(tops.items(), key=lambda kv: -kv[1])[:8]
+    print("     imports: " + ", ".join(f"{n} {us / 1000:.0f} ms" for n, us in heavy))
+    loaded = set(tops)
+    for unwanted in ("requests", "scipy", "numpy", "bs4"):
+        print(f"     {unwanted}: {'IMPORTED' if unwanted in loaded else 'not imported'}")
+
+
+# 3 ---------------------------------------------------------------------------------------
+def history(rounds: int) -> None:
+    import policydiff
+    from policydiff.comparison import compare_snapshots
+    from policydiff.sources import read_file
+
+    snapshots = [read_file(p) for p in sorted((SNAPSHOTS / "privacy").glob("*.md"))]
     pairs = list(pairwise(snapshots))
 
-    def run() -> None:
+    def ours() -> None:
         for old, new in pairs:
             policydiff.compare(old, new)
 
-    def run_plain() -> None:
+    def plain() -> None:
         for old, new in pairs:
             compare_snapshots(old, new, semantics=False)
 
-    total = best(run, max(1, repeat // 2))
-    plain = best(run_plain, max(1, repeat // 2))
-    print(
-        f"Telegram history: {len(pairs)} comparisons in {total:.2f} s "
-        f"({total / len(pairs) * 1000:.0f} ms each; aim <= 2 s in total)"
+    def line_diff() -> None:
+        for old, new in pairs:
+            a = old.content.decode("utf-8").splitlines()
+            b = new.content.decode("utf-8").splitlines()
+            list(difflib.unified_diff(a, b, lineterm=""))
+
+    total, lines, ratio = interleaved(ours, line_diff, max(3, rounds // 2))
+    row(
+        f"{len(pairs)} comparisons of the bundled Telegram history",
+        f"{total:.2f} s; difflib on the same lines {lines:.2f} s ({1 / ratio:.2f}x ours)",
+        "<= 0.5 s",
+        total <= 0.5,
     )
-    print(
-        f"  findings add {100 * (total - plain) / plain:.0f} % to compare() "
-        f"({plain:.2f} s without them; aim <= 50 %)"
+    _, without, share = interleaved(ours, plain, max(3, rounds // 2))
+    print(f"     the findings add {100 * (share - 1):.0f} % ({without:.2f} s without them)")
+
+
+# 4 ---------------------------------------------------------------------------------------
+def _child(args: list[str]) -> dict[str, float]:
+    """Run this script's ``--child`` mode; its last line is JSON."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=ENV
     )
+    if done.returncode != 0:
+        return {"error": 1.0, "seconds": math.nan, "cpu": math.nan, "peak_mb": math.nan}
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
-def _real_clauses(limit: int) -> list[str]:
-    seen: dict[str, None] = {}
-    for path in sorted(CORPUS.glob("history/*/*/*.md")):
-        for clause in read_document(read_file(path)).clauses:
-            if clause.kind is not ClauseKind.HEADING and len(clause.text.split()) >= 8:
-                seen.setdefault(clause.text, None)
-        if len(seen) >= limit:
-            break
-    return list(seen)[:limit]
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _document(texts: list[str]) -> Document:
-    sections = []
-    for start in range(0, len(texts), 20):
-        heading = f"{start // 20 + 1}. Part"
-        clauses = tuple(
-            Clause(id=clause_id((heading,), t), ordinal=start + k, text=t, section_path=(heading,))
-            for k, t in enumerate(texts[start : start + 20])
-        )
-        sections.append(Section(heading, 2, str(start // 20 + 1), clauses))
-    return Document(title="synthetic", language="en", sections=tuple(sections))
+def child_timeline() -> dict[str, float]:
+    from policydiff.sources import read_file
+    from policydiff.timeline import build_timeline
+
+    snapshots = [read_file(p) for p in sorted(TERMS.glob("*.md"))]
+    before = _peak_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    built = build_timeline(snapshots, name="telegram terms of service")
+    return {
+        "seconds": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": _peak_mb(),
+        "start_mb": before,
+        "versions": len(snapshots),
+        "distinct": len(built.versions),
+    }
 
 
-def synthetic(repeat: int, size: int = 2000) -> None:
-    if not CORPUS.is_dir():
-        print(f"synthetic: skipped ({CORPUS} not found)")
+def terms_timeline() -> None:
+    if not TERMS.is_dir():
+        print(f"skip timeline: {TERMS} not found")
         return
-    texts = _real_clauses(size)
-    rng = random.Random(2024)
-    new = list(texts)
-    touched = rng.sample(range(size), size // 20)  # 5 %
+    result = _child(["timeline"])
+    row(
+        f"timeline of the {result.get('versions', 176):.0f}-version Telegram terms of service",
+        f"{result['seconds']:.2f} s wall, {result['cpu']:.2f} s CPU, peak {result['peak_mb']:.0f} MB",
+        "<= 4 s",
+        result["seconds"] <= 4,
+    )
+
+
+# 5-7 -------------------------------------------------------------------------------------
+def _vocabulary() -> list[str]:
+    text = " ".join(p.read_text("utf-8") for p in sorted((SNAPSHOTS / "privacy").glob("*.md")))
+    return sorted(set(re.findall(r"[a-z]{3,}", text.lower())))
+
+
+def _sentences(count: int, seed: int, avoid: set[str] | None = None) -> list[str]:
+    """``count`` different generated sentences of 5 to 12 words of a policy's vocabulary."""
+    words = _vocabulary()
+    rng = random.Random(seed)
+    seen = avoid if avoid is not None else set()
+    result = []
+    while len(result) < count:
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 12))).capitalize() + "."
+        if text not in seen:
+            seen.add(text)
+            result.append(text)
+    return result
+
+
+def _markdown(clauses: list[str], per_section: int = 20) -> bytes:
+    lines = []
+    for start in range(0, len(clauses), per_section):
+        lines.append(f"## {start // per_section + 1}. Part\n")
+        lines.extend(f"{text}\n" for text in clauses[start : start + per_section])
+    return "\n".join(lines).encode("utf-8")
+
+
+def _edited(clauses: list[str], seed: int) -> list[str]:
+    """The same clauses with 5 % edited (a word replaced), moved or removed."""
+    rng = random.Random(seed)
+    new = list(clauses)
+    touched = rng.sample(range(len(new)), len(new) // 20)
     third = len(touched) // 3
-    for i in touched[:third]:  # edited: one word replaced
+    for i in touched[:third]:
         words = new[i].split()
         words[len(words) // 2] = "quarterly"
         new[i] = " ".join(words)
     moved = [new[i] for i in touched[third : 2 * third]]
-    removed = set(touched[third:])
-    kept = [t for i, t in enumerate(new) if i not in removed]
-    for text in moved:  # moved: re-inserted elsewhere
+    gone = set(touched[third:])
+    kept = [t for i, t in enumerate(new) if i not in gone]
+    for text in moved:
         kept.insert(rng.randrange(len(kept)), text)
-    old_doc, new_doc = _document(texts), _document(kept)
-    ours = best(lambda: compare_documents(old_doc, new_doc), repeat)
-    line = best(
-        lambda: difflib.SequenceMatcher(None, texts, kept, autojunk=False).get_opcodes(), repeat
-    )
-    print(
-        f"synthetic {len(texts)}-clause document, 5 % edited/moved/removed: "
-        f"{ours * 1000:.0f} ms (aim <= 1 s); difflib on the same clauses {line * 1000:.0f} ms "
-        f"-> {ours / line:.1f}x"
-    )
+    return kept
 
 
-def startup(repeat: int) -> None:
-    def command(*args: str) -> Callable[[], object]:
-        return lambda: subprocess.run(args, check=True, capture_output=True)
+def child_compare(kind: str, size: int) -> dict[str, float]:
+    if kind == "edited":
+        clauses = _sentences(size, size)
+        old, new = _markdown(clauses), _markdown(_edited(clauses, size))
+    else:  # "different": no clause of one side is on the other
+        seen: set[str] = set()
+        old = _markdown(_sentences(size, 1, seen))
+        new = _markdown(_sentences(size, 2, seen))
+    import policydiff
+    from policydiff.errors import PolicydiffError
 
-    help_time = best(command(sys.executable, "-m", "policydiff", "--help"), repeat)
-    bare = best(command(sys.executable, "-c", "pass"), repeat)
-    print(
-        f"policydiff --help: {help_time * 1000:.0f} ms, bare python {bare * 1000:.0f} ms "
-        f"-> {help_time / bare:.1f}x (aim <= 300 ms)"
-    )
-
-
-def terms_timeline() -> None:
-    from policydiff.timeline import build_timeline
-
-    folder = CORPUS / "history" / "telegram" / "terms-of-service"
-    if not folder.is_dir():
-        print(f"timeline: skipped ({folder} not found)")
-        return
-    snapshots = [read_file(p) for p in sorted(folder.glob("*.md"))]
-    split_sentences.cache_clear()
-    fold.cache_clear()
-    frame_of.cache_clear()
+    policydiff.compare(b"# A\n\nWarm up: imports.\n", b"# A\n\nWarm up: imports too.\n")
+    fresh()
+    before = _peak_mb()
     start = time.perf_counter()
-    timeline = build_timeline(snapshots, name="telegram terms of service")
-    total = time.perf_counter() - start
-    split_sentences.cache_clear()
-    fold.cache_clear()
-    start = time.perf_counter()
-    for snapshot in snapshots:
-        read_document(snapshot)
-    reading = time.perf_counter() - start
-    print(
-        f"timeline of the Telegram terms of service: {len(snapshots)} versions "
-        f"({len(timeline.versions)} distinct) in {total:.2f} s (aim < 10 s); reading them alone "
-        f"{reading:.2f} s -> {total / reading:.1f}x"
+    try:
+        result = policydiff.compare(old, new)
+        changes = len(result.changes)
+    except PolicydiffError as err:
+        print(f"error: {err}")
+        changes = -1
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak_mb": _peak_mb(),
+        "start_mb": before,
+        "bytes": len(old) + len(new),
+        "changes": changes,
+    }
+
+
+def growth() -> None:
+    sizes = [1_000, 4_000, 16_000, 64_000]
+    points = []
+    for size in sizes:
+        result = _child(["edited", str(size)])
+        points.append((size, result["seconds"]))
+        print(
+            f"     {size:>6,} clauses, 5 % changed: {result['seconds']:6.2f} s, "
+            f"peak {result['peak_mb']:5.0f} MB",
+            flush=True,
+        )
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    row(
+        "growth with document size, 1k to 64k clauses",
+        f"fitted exponent {slope:.2f}",
+        "<= 1.1",
+        slope <= 1.1,
+    )
+
+
+def different(size: int, aim_seconds: float | None, aim_mb: float) -> None:
+    result = _child(["different", str(size)])
+    ok = result.get("changes", -1) > 0 and result["peak_mb"] <= aim_mb
+    if aim_seconds is not None:
+        ok = ok and result["seconds"] <= aim_seconds
+    row(
+        f"two documents of {size:,} mutually different clauses "
+        f"({result.get('bytes', 0) / 2e6:.1f} MB a side)",
+        f"{result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB",
+        (f"<= {aim_seconds:.0f} s, " if aim_seconds else "completes, ")
+        + f"<= {aim_mb / 1000:.1f} GB",
+        ok,
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds (default 9)")
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-clause row")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    german_pair(args.repeat)
-    history(args.repeat)
-    synthetic(args.repeat)
-    startup(args.repeat)
+    if args.child:
+        if args.child[0] == "timeline":
+            result = child_timeline()
+        else:
+            result = child_compare(args.child[0], int(args.child[1]))
+        print(json.dumps(result))
+        return 0
+    german_pair(args.rounds)
+    process_start(args.rounds)
+    history(args.rounds)
     terms_timeline()
+    growth()
+    different(12_000, 10, 500)
+    if not args.quick:
+        different(100_000, None, 1_500)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 
 import policydiff.languages as languages
 from policydiff.models import Clause, ClauseKind, ClauseRole, Document, Section
@@ -20,6 +21,7 @@ from policydiff.sentences import split_sentences
 __all__ = ["clause_id", "segment"]
 
 
+@lru_cache(maxsize=32_768)
 def clause_id(section_path: tuple[str, ...], text: str) -> str:
     """Stable across runs: a hash of the section path and the folded text."""
     key = "\x1f".join((*(fold(s) for s in section_path), fold(text)))

@@ -202,17 +202,22 @@ def _strip_chrome(soup: BeautifulSoup) -> tuple[list[Tag], str | None]:
     """Remove everything that is not the page's text; return the links that remain
     and the page's ``<base href>``.
 
-    One walk over the tree (bs4's ``find_all`` would walk it once per rule).
+    One walk over the tree (bs4's ``find_all`` would walk it once per rule). Inside an
+    element that goes, nothing is judged (it goes with it); only ``<base>`` is looked for.
     """
     doomed: list[PageElement] = []
     anchors: list[Tag] = []
     base: str | None = None
-    for node in soup.descendants:
-        if isinstance(node, _NOT_TEXT):
-            doomed.append(node)
-        elif isinstance(node, Tag):
-            if node.name == "base" and base is None and node.get("href"):
-                base = str(node["href"])
+    stack: list[tuple[PageElement, bool]] = [(child, False) for child in reversed(soup.contents)]
+    while stack:
+        node, inside = stack.pop()
+        if not isinstance(node, Tag):
+            if not inside and isinstance(node, _NOT_TEXT):
+                doomed.append(node)
+            continue
+        if node.name == "base" and base is None and node.get("href"):
+            base = str(node["href"])
+        if not inside:
             if (
                 node.name in _DROP_TAGS
                 or node.get("id") in _ARCHIVE_CHROME_IDS
@@ -220,15 +225,16 @@ def _strip_chrome(soup: BeautifulSoup) -> tuple[list[Tag], str | None]:
                 or _is_banner(node)
             ):
                 doomed.append(node)
+                inside = True
             elif node.name == "a" and node.get("href"):
                 anchors.append(node)
+        stack.extend((child, inside) for child in reversed(node.contents))
     for node in doomed:
         if isinstance(node, Tag):
-            if not node.decomposed:
-                node.decompose()
+            node.decompose()
         else:
             node.extract()
-    return [a for a in anchors if not a.decomposed], base
+    return anchors, base
 
 
 def _hidden(tag: Tag) -> bool:

@@ -10,6 +10,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from policydiff.models import ClauseKind
 from policydiff.normalize.blocks import (
@@ -54,6 +55,7 @@ def inline_text(source: str) -> tuple[str, tuple[str, ...]]:
     return text, links
 
 
+@lru_cache(maxsize=16_384)  # versions of a policy share most of their lines
 def inline_parts(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Visible text, link targets and the visible words of each link."""
     links: list[str] = []
