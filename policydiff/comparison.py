@@ -10,10 +10,18 @@ import policydiff.languages as languages
 from policydiff.align import align
 from policydiff.classify import classify, find_renames
 from policydiff.diff import word_ops
-from policydiff.models import ChangeKind, Clause, ClauseChange, Comparison, Document, Snapshot
+from policydiff.models import (
+    ChangeKind,
+    Clause,
+    ClauseChange,
+    ClauseRole,
+    Comparison,
+    Document,
+    Snapshot,
+)
 from policydiff.normalize import DEFAULT_MAX_BYTES, parse
 from policydiff.segment import segment
-from policydiff.semantics import annotate, practice_reader
+from policydiff.semantics import PracticeReader, annotate, practice_reader
 
 __all__ = ["clear_caches", "compare_documents", "compare_snapshots", "read_document"]
 
@@ -93,18 +101,20 @@ def compare_documents(
     substantive changes also carry findings and a verdict."""
     old_clauses, new_clauses = old.clauses, new.clauses
     lang = languages.language(new.language)
-    drafts: list[tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]] = []
+    drafts: list[Draft] = []
     for pair in align(old_clauses, new_clauses):
         before = tuple(old_clauses[i] for i in pair.old)
         after = tuple(new_clauses[j] for j in pair.new)
         drafts.append((_kind(before, after, pair.moved), before, after, pair.score, pair.moved))
+    reader = practice_reader(new.language) if semantics else None
+    if reader is not None:
+        drafts = _same_practice(drafts, reader)
     ops_of = {
         index: word_ops(_text(before), _text(after))
         for index, (kind, before, after, _, _) in enumerate(drafts)
         if kind is ChangeKind.MODIFIED
     }
     renames = find_renames(ops_of.values(), lang)
-    reader = practice_reader(new.language) if semantics else None
     changes = []
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
@@ -124,6 +134,49 @@ def compare_documents(
     if not semantics:
         return tuple(changes)
     return annotate(tuple(changes), new.language, old)
+
+
+Draft = tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]
+# How alike two clauses stating the same practice must at least be to be one clause rewritten.
+SAME_PRACTICE_SIMILARITY = 0.5
+
+
+def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
+    """A clause removed in one place and one added in another that state the same practice
+    (same category, polarity, action and data) and share many words are one clause rewritten
+    and moved ("will not use … to train AI without your consent" → "does not use … to train
+    AI"): what changed in it is then read, not a practice dropped and another added."""
+    from rapidfuzz.fuzz import token_set_ratio
+
+    def single(kind: ChangeKind) -> list[int]:
+        found = []
+        for i, (change, before, after, _, _) in enumerate(drafts):
+            side = before if kind is ChangeKind.REMOVED else after
+            if change is kind and len(side) == 1 and side[0].role is ClauseRole.PRACTICE:
+                found.append(i)
+        return found
+
+    removed, added = single(ChangeKind.REMOVED), single(ChangeKind.ADDED)
+    if not removed or not added:
+        return drafts
+    keys = {i: reader.practice_key(drafts[i][1][0].text, drafts[i][1][0].lead_in) for i in removed}
+    keys |= {i: reader.practice_key(drafts[i][2][0].text, drafts[i][2][0].lead_in) for i in added}
+    candidates = []
+    for i in removed:
+        for j in added:
+            if keys[i] is None or keys[i] != keys[j]:
+                continue
+            score = token_set_ratio(drafts[i][1][0].text, drafts[j][2][0].text) / 100.0
+            if score >= SAME_PRACTICE_SIMILARITY:
+                candidates.append((score, i, j))
+    merged: dict[int, Draft] = {}
+    gone: set[int] = set()
+    for score, i, j in sorted(candidates, reverse=True):
+        if i in gone or j in gone:
+            continue
+        gone |= {i, j}
+        merged[j] = (ChangeKind.MODIFIED, drafts[i][1], drafts[j][2], score, True)
+    return [merged.get(k, d) for k, d in enumerate(drafts) if k not in gone or k in merged]
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

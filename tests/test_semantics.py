@@ -370,3 +370,40 @@ def test_a_trigger_where_there_was_none_gates_the_practice() -> None:
     (change,) = result.substantive_changes
     assert ("condition_narrowed", "narrowed") in labels(change)
     assert change.verdict == "narrowed"
+
+
+def test_a_clause_rewritten_and_moved_is_read_as_one_change() -> None:
+    from policydiff import compare
+
+    result = compare(
+        "# 1. Uses\n\nWe use your messages to improve the service.\n\n"
+        "# 2. Training\n\nWe will not use your messages to train our artificial intelligence "
+        "models without your consent.\n",
+        "# 1. Uses\n\nWe use your messages to improve the service.\n\n"
+        "We do not use any of your messages to train artificial intelligence models.\n\n"
+        "# 2. Training\n\nModels are trained on public data only.\n",
+    )
+    moved = next(c for c in result.substantive_changes if "without your consent" in c.old_text)
+    assert moved.kind is ChangeKind.MODIFIED and moved.verdict == "narrowed"
+    assert ("condition_narrowed", "narrowed") in labels(moved)
+
+
+def test_zoom_august_2023_ai_training_narrowed_and_its_changelog_line_is_no_practice() -> None:
+    """Zoom's terms, 2023-08-07 → 2023-08-11: the consent exception to "will not use … to
+    train our artificial intelligence models" is gone, so the promise narrowed; the update
+    note announcing it is a changelog line, not a practice change."""
+    from conftest import DATA
+
+    from policydiff import compare
+
+    result = compare(DATA / "zoom_terms_2023-08-07.md", DATA / "zoom_terms_2023-08-11.md")
+    training = next(c for c in result.substantive_changes if "without your consent" in c.old_text)
+    assert training.category == "ai" and training.verdict == "narrowed"
+    assert "train" in training.new_text
+    note = next(c for c in result.changes if c.new_text.startswith("Updates to Section 10"))
+    assert not note.substantive and note.reason == "changelog entry"
+    assert not [
+        c
+        for c in result.substantive_changes
+        if c.category == "ai" and c.verdict in ("widened", "mixed")
+    ]

@@ -91,6 +91,16 @@ class PracticeReader:
         category; slogans and navigation name neither."""
         return frame_of(text, lead_in, self.lex).states_practice
 
+    def practice_key(self, text: str, lead_in: str | None) -> Hashable | None:
+        """The practice a clause states, coarsely (category, polarity, action, data), or
+        None when it states none: two clauses with one key state the same practice."""
+        frame = frame_of(text, lead_in, self.lex)
+        generic = {e.name for e in self.lex.families["data"] if e.generic}
+        category, action, data = _key(frame, generic)
+        if action is None or data is None:
+            return None
+        return category, frame.negated, action, data
+
     def names_a_right(self, text: str, lead_in: str | None) -> bool:
         """True when the clause names a user right or choice ("you can manage …")."""
         return bool(frame_of(text, lead_in, self.lex).get("rights"))

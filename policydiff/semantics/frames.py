@@ -212,8 +212,24 @@ def _organisations(
             if not _OWNER.search(text[max(0, m.start() - 30) : m.start()])
         ]
     if sharing:
+        verbs = [
+            text.lower().find(t.words.lower())
+            for t in slots.get("actions", ())
+            if t.name in _SHARING
+        ]
         for match in _NAMED_AFTER.finditer(text):
-            names += re.split(r"\s+(?:or|and)\s+", match.group(1))
+            # Only right after a sharing verb ("shared with Google", "disclose it to X"),
+            # and never the one who speaks ("Zoom will …" names Zoom as the company).
+            if not any(0 <= match.start() - v <= 40 for v in verbs):
+                continue
+            for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
+                speaks = re.search(
+                    rf"\b{re.escape(name)}\s+(?:will|may|does|shall|is|can|uses)\b", text
+                )
+                # "access to Customer Content": a name the lexicon reads as data is no one.
+                data = any(e.pattern.search(name) for e in lexicon.families["data"])
+                if not speaks and not data:
+                    names.append(name)
     table = " ".join(filter(None, (context, section)))
     if " | " in text and _RECIPIENT_TABLE.search(table):
         names.append(text.split(" | ", 1)[0].lstrip("*- ").strip())
