@@ -32,7 +32,9 @@ PARAPHRASE_SHARE = 0.3
 class Reader(Protocol):
     """What ``classify`` needs to know of a clause's practice (semantics provides it)."""
 
-    def states_practice(self, text: str, lead_in: str | None) -> bool: ...
+    def states_practice(
+        self, text: str, lead_in: str | None, section: str | None = None
+    ) -> bool: ...
 
     def signature(self, text: str, lead_in: str | None) -> Hashable: ...
 
@@ -136,7 +138,11 @@ def classify(
             and not (reader and reader.names_a_right(text, side[0].lead_in))
         ):
             return False, "pointer"
-        if kind is ChangeKind.ADDED and reader and not reader.states_practice(text, new[0].lead_in):
+        if (
+            kind is ChangeKind.ADDED
+            and reader
+            and not reader.states_practice(text, new[0].lead_in, new[0].section)
+        ):
             return False, "states no practice"
         return True, None
     old_text = " ".join(c.text for c in old)

@@ -86,10 +86,11 @@ class PracticeReader:
 
     lex: Lexicon
 
-    def states_practice(self, text: str, lead_in: str | None) -> bool:
+    def states_practice(self, text: str, lead_in: str | None, section: str | None = None) -> bool:
         """True when the clause (with its list's lead-in) names an action or a practice
-        category; slogans and navigation name neither."""
-        return frame_of(text, lead_in, self.lex).states_practice
+        category, or names who answers for the policy under a contact section; slogans and
+        navigation do neither."""
+        return frame_of(text, lead_in, self.lex, section).states_practice
 
     def practice_key(self, text: str, lead_in: str | None) -> Hashable | None:
         """The practice a clause states, coarsely (category, polarity, action, data), or
