@@ -132,6 +132,8 @@ def classify(
         if not fold(text):
             return False, "no words"
         side = new or old
+        if _is_label(text):
+            return False, "label"
         if (
             len(text.split()) <= 30
             and is_pointer(text, lang)
@@ -171,6 +173,16 @@ def classify(
     if substantive and reader and _paraphrase(ops, old, new, reader, lang):
         return False, "paraphrase"
     return substantive, reason
+
+
+def _is_label(text: str) -> bool:
+    """A line that only labels what follows or stands as a heading without being marked as
+    one ("Swiss representative for data protection questions:", "Data Protection Officer"):
+    a short line ending in a colon, or a few capitalised words."""
+    words = text.split()
+    if text.rstrip().endswith(":") and len(words) <= 8:
+        return True
+    return len(words) <= 4 and all(w[:1].isupper() for w in words if w.isalpha())
 
 
 def _paraphrase(

@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z])")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th|er|e)?$")
@@ -74,9 +75,9 @@ def is_pointer(text: str, lang: Language) -> bool:
     """True for a clause that only points elsewhere ("Read more about how we use AI",
     "Please read this policy carefully"): one of the language's pointer phrases, in a
     clause of at most two sentences."""
-    lowered = " ".join(text.lower().replace("’", "'").split())
-    if lowered.count(". ") > 1:
+    if len(_SENTENCE_END.findall(text)) > 1:
         return False
+    lowered = " ".join(text.lower().replace("’", "'").split())
     return any(phrase in lowered for phrase in lang.pointers)
 
 

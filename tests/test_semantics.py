@@ -274,6 +274,12 @@ def test_a_pointer_is_no_practice_but_a_right_behind_a_link_is() -> None:
         return classify(ChangeKind.ADDED, (), (clause,), (), find_renames_none(), lang, reader)
 
     assert added("Read more about how we use AI in our Help Centre.") == (False, "pointer")
+    assert added("Example Inc. and its affiliates are subsidiaries of Parent.com, Inc.") == (
+        False,
+        "pointer",
+    )
+    assert added("Swiss representative for data protection questions:") == (False, "label")
+    assert added("Data Protection Officer") == (False, "label")
     assert added("Please read this privacy policy carefully.") == (False, "pointer")
     # The pointer stays when the clause also gives the reader a choice.
     assert added("You can opt out of personalised ads at any time; learn more here.")[0]
