@@ -7,28 +7,26 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 
-def test_the_wheel_carries_every_data_file(tmp_path: Path) -> None:
+def _pip(*args: str) -> None:
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
+        [sys.executable, "-m", "pip", *args, "-q"], check=True, capture_output=True, timeout=300
     )
-    (wheel,) = tmp_path.glob("policydiff-*.whl")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, built once for the module."""
+    folder = tmp_path_factory.mktemp("wheels")
+    _pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(folder), str(ROOT))
+    (built,) = folder.glob("policydiff-*.whl")
+    return built
+
+
+def test_the_wheel_carries_every_data_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     package = ROOT / "policydiff"
     wanted = {
@@ -43,45 +41,12 @@ def test_the_wheel_carries_every_data_file(tmp_path: Path) -> None:
     assert not missing, f"the wheel leaves out {missing}"
 
 
-def test_the_installed_wheel_reads_the_headline_findings(tmp_path: Path) -> None:
+def test_the_installed_wheel_reads_the_headline_findings(wheel: Path, tmp_path: Path) -> None:
     """The wheel, installed apart from this checkout, finds the headline's meaning: its rule
     and language files travel with it. (CI also installs it in a fresh virtual environment
     with its dependencies from the package index: .ci/run.)"""
-    wheels, target = tmp_path / "wheels", tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(wheels),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("policydiff-*.whl")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "-q",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    target = tmp_path / "site"
+    _pip("install", "--no-deps", "--target", str(target), str(wheel))
     old = ROOT / "snapshots" / "telegram.org" / "privacy" / "20240715181441.md"
     new = ROOT / "snapshots" / "telegram.org" / "privacy" / "20240923152623.md"
     program = (
