@@ -237,6 +237,13 @@ def _findings(
                         words,
                     ),
                 )
+        elif kind == "contact":
+            # A representative or an officer named: who answers for the policy, not data.
+            findings = [
+                Finding(
+                    category, label, direction, f"new: {_gist(new)}", None, shorten(new.text, 120)
+                )
+            ]
         elif new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):

@@ -49,11 +49,19 @@ def _unswapped(added: list[Term], removed: list[Term]) -> tuple[list[Term], list
     word for the same thing, not a new thing."""
     added, removed = list(added), list(removed)
     for term in list(removed):
-        partner = next((t for t in added if t.name == term.name), None)
+        partner = next((t for t in added if t.name == term.name or _renamed(term, t)), None)
         if partner is not None:
             added.remove(partner)
             removed.remove(term)
     return added, removed
+
+
+def _renamed(a: Term, b: Term) -> bool:
+    """One organisation under a longer or shorter name ("OVH" → "OVHCloud")."""
+    if not (a.name.startswith("org:") and b.name.startswith("org:")):
+        return False
+    x, y = a.name[4:], b.name[4:]
+    return min(len(x), len(y)) >= 3 and (x in y or y in x)
 
 
 def _stated_as_purpose(text: str, term: Term, mark: re.Pattern[str]) -> bool:
@@ -124,7 +132,7 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
-        if fine:
+        if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
         if family == "purposes" and not old.text:
             added = [

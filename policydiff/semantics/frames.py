@@ -127,6 +127,11 @@ def read_frame(
     )
     section_category = None if own_category or not section else _category(section, lexicon, None)
     category = own_category or section_category
+    # Words inside a company's name are no data or purpose ("DATA BUSINESS SERVICES GmbH").
+    names = [m.span() for m in lexicon.organisation.finditer(text)]
+    if names:
+        for family in ("data", "purposes", "recipients", "actions"):
+            slots[family] = tuple(t for t in slots[family] if not _inside(t.words, text, names))
     organisations = _organisations(text, lexicon, slots, context, section, category)
     if organisations:
         known = {t.words.lower() for t in slots["recipients"]}
@@ -164,7 +169,9 @@ def read_frame(
 
 
 # A short title-case label that opens a clause ("Duration of Processing.", "Email:").
-_LABEL = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,4}[A-Z]?[\w'’-]+[.:]\s+(?=[A-Z])")
+_LABEL = re.compile(
+    r"^(?:[A-Z][\w'’-]*\s+|(?:of|and|for|the|to|in|on|&)\s+){0,5}[A-Z]?[\w'’-]+[.:]\s+(?=[A-Z])"
+)
 
 # Sharing verbs after which a capitalised name is who receives the data.
 _SHARING = {"share", "disclose", "sell", "transfer"}
@@ -187,6 +194,14 @@ _NOT_NAMES = {"we", "you", "our", "your", "the", "this", "these", "that", "us", 
 _RECIPIENT_TABLE = re.compile(
     r"sub-?processor|processor|service provider|vendor|recipient|third[- ]part", re.I
 )
+
+
+def _inside(words: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    """True when every place ``words`` stands in ``text`` is inside one of ``spans``."""
+    starts = [m.start() for m in re.finditer(re.escape(words), text)]
+    return bool(starts) and all(
+        any(a <= start and start + len(words) <= b for a, b in spans) for start in starts
+    )
 
 
 def _organisations(
