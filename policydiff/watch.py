@@ -35,9 +35,10 @@ from policydiff.models import Clause, Comparison, Document, Section, Snapshot
 from policydiff.notify import Alert
 from policydiff.report.atom import FeedEntry, render_feed
 from policydiff.report.html import render_html
+from policydiff.report.mail import render_mail_html, subject, what_matters
 from policydiff.report.markdown import render_markdown
+from policydiff.report.story import story
 from policydiff.report.text import render_text
-from policydiff.semantics import describe
 from policydiff.store import Store, Stored
 from policydiff.watchfile import Policy, WatchFile, user_pattern
 
@@ -347,23 +348,20 @@ def _write_reports(
 
 
 def _alert(alert_id: str, policy: Policy, comparison: Comparison, reports: dict[str, str]) -> Alert:
-    lines = [
-        describe(c) or f"{c.kind.value} in {c.section}" for c in comparison.substantive_changes
-    ]
-    count = len(lines)
-    title = f"{policy.name}: {count} substantive change{'' if count == 1 else 's'}"
-    summary = "; ".join(lines[:3]) + ("; …" if count > 3 else "")
+    told = story(comparison)
+    summary = "; ".join(item.line for item in told.matters) or "no substantive change"
     data = comparison.to_dict()
     return Alert(
         id=alert_id,
         policy=policy.name,
         url=policy.url,
-        title=title,
+        title=subject(comparison, policy.name),
         summary=summary,
         text=render_text(comparison),
-        html=render_html(comparison),
+        html=render_mail_html(comparison, report=reports.get("html")),
         reports=reports,
         payload={
+            "what_matters": what_matters(comparison),
             "summary": data["summary"],
             "verdicts": data["verdicts"],
             "old": data["old"],

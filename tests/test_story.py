@@ -131,3 +131,17 @@ def test_no_snake_case_label_reaches_people(
 
 def test_json_keeps_its_labels(headline: Comparison) -> None:
     assert '"label": "condition_broadened"' in render(headline, "json")
+
+
+def test_the_mail_names_the_top_finding_and_is_mail_safe(zoom: Comparison) -> None:
+    from policydiff.report.mail import render_mail_html, subject
+
+    title = subject(zoom, "zoom-terms")
+    assert title.startswith("zoom-terms: 10.2 Permitted Uses and Customer License Grant: AI")
+    assert title.endswith("more)") and len(title) < 160
+    html = render_mail_html(zoom, report="https://example.org/zoom.html")
+    for unsafe in ("<script", "<style", "<button", "<link", "class="):
+        assert unsafe not in html
+    assert '<a href="https://example.org/zoom.html"' in html
+    assert html.index("What matters") < html.index("<del") < html.index("Before:")
+    assert "(top of document)" not in html

@@ -153,12 +153,30 @@ def test_ten_nights_six_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         m.is_multipart() and {p.get_content_type() for p in m.walk()} >= {"text/plain", "text/html"}
         for m in messages
     )
+    # The e-mail names the top finding and its HTML part is mail-safe: no script, no buttons.
+    headline = next(m for m in messages if "8.3 Law Enforcement Authorities" in str(m["Subject"]))
+    assert "disclosure of IP address and phone number to authorities widened" in str(
+        headline["Subject"]
+    )
+    html_part = headline.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<script" not in html_part and "<button" not in html_part and "<style" not in html_part
+    assert "What matters" in html_part and "terror suspect</del>" in html_part
+    hook_body = next(
+        r["body"]
+        for r in received
+        if r["body"]["id"] == str(headline["X-Policydiff-Alert"]).strip()
+    )
+    assert (
+        hook_body["comparison"]["what_matters"][0]["section"] == "8.3 Law Enforcement Authorities"
+    )
     feed = feedparser.parse(str(out / "feed.xml"))
     assert not feed.bozo, feed.get("bozo_exception")
     assert sorted(e.id for e in feed.entries) == sorted(ids)
     html_reports = sorted((out / "telegram-privacy").glob("*.html"))
     assert len(html_reports) == len(expected["telegram-privacy"])
-    assert "8.3. Law Enforcement Authorities" in html_reports[0].read_text()
+    assert "8.3 Law Enforcement Authorities" in html_reports[0].read_text()
+    entry = next(e for e in feed.entries if "8.3 Law Enforcement Authorities" in e.title)
+    assert entry.summary.startswith("8.3 Law Enforcement Authorities: disclosure of")
     # --status shows the failing policy's last error
     result = CliRunner().invoke(
         main, ["watch", str(tmp_path / "watch.toml"), "--out", str(out), "--status"]
@@ -304,7 +322,7 @@ def test_watch_exit_codes(tmp_path: Path) -> None:
         site.night = 2  # type: ignore[attr-defined]
         changed = CliRunner().invoke(main, args)
         assert changed.exit_code == 1
-        assert "disclosure to authorities widened" in changed.stdout
+        assert "8.3 Law Enforcement Authorities: disclosure of IP address" in changed.stdout
         broken = tmp_path / "broken.toml"
         broken.write_text(
             good.read_text()
