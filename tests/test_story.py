@@ -37,7 +37,7 @@ def test_the_zoom_report_leads_with_the_ai_training_change(zoom: Comparison) -> 
     first = told.matters[0]
     assert first.change.category == "ai"
     assert first.where.startswith("10.")
-    assert "AI" in first.sentence and "narrowed" in first.sentence
+    assert re.search(r"(AI training|to train AI) narrowed", first.sentence), first.sentence
     for item in told.matters:
         assert "(top of document)" not in item.line and "Policy" not in item.where
         assert re.match(r"10\.\d ", item.where), item.line
@@ -137,7 +137,8 @@ def test_the_mail_names_the_top_finding_and_is_mail_safe(zoom: Comparison) -> No
     from policydiff.report.mail import render_mail_html, subject
 
     title = subject(zoom, "zoom-terms")
-    assert title.startswith("zoom-terms: 10.2 Permitted Uses and Customer License Grant: AI")
+    assert title.startswith("zoom-terms: 10.2 Permitted Uses and Customer License Grant: ")
+    assert "AI" in title
     assert title.endswith("more)") and len(title) < 160
     html = render_mail_html(zoom, report="https://example.org/zoom.html")
     for unsafe in ("<script", "<style", "<button", "<link", "class="):

@@ -10,7 +10,7 @@ rewordings, then the cosmetic changes folded away.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -196,11 +196,22 @@ def change_sentence(change: ClauseChange) -> str:
     practice = practice_phrase(change)
     if change.verdict is Verdict.NEUTRAL:
         return f"{practice} reworded; the practice is the same"
-    lead = next((f for f in change.findings if f.direction.value == change.verdict.value), None)
+    lead = _heaviest(f for f in change.findings if f.direction.value == change.verdict.value)
     if lead is None:
-        lead = next((f for f in change.findings if f.direction.value != "neutral"), None)
+        lead = _heaviest(f for f in change.findings if f.direction.value != "neutral")
     detail = f" — {finding_sentence(lead, change)}" if lead else ""
     return f"{practice} {verdict_word(change.verdict)}{detail}"
+
+
+def _heaviest(findings: Iterable[Finding]) -> Finding | None:
+    """The finding that weighs most in ``[importance.findings]`` (the first of equals)."""
+    w = weights()
+    best: Finding | None = None
+    for finding in findings:
+        weight = w.findings.get(finding.label, w.default_finding)
+        if best is None or weight > w.findings.get(best.label, w.default_finding):
+            best = finding
+    return best
 
 
 def practice_phrase(change: ClauseChange) -> str:
