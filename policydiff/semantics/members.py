@@ -22,7 +22,10 @@ from policydiff.semantics.lexicon import Lexicon
 __all__ = ["member_findings"]
 
 # What separates the members of a list.
-_SEPARATOR = re.compile(r"\s*(?:,|;|/|\||\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
+_SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
+_EDGE = re.compile(
+    r"^\s*(?:,|;|&|and\b|or\b|und\b|oder\b|et\b|ou\b)|(?:,|;|&|\band|\bor)(?:\s+to)?\s*$", re.I
+)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 # Slots a list member can fill, with the label stem of its findings.
 _SLOTS = {
@@ -50,8 +53,12 @@ def member_findings(
         place = _is_place(text, lang)
         if not place and max(len(w) for w in words) < 5:
             continue  # "here", "now": no member of a list
-        joined = bool(_SEPARATOR.search(before[-12:] + " ")) or bool(
-            _SEPARATOR.match(" " + after[:12])
+        # Joined to a list: a separator just before or after the edit, or at its own edge
+        # (" or cooperate in investigation", "& Invoicing", "a judicial remedy and to").
+        joined = bool(
+            _SEPARATOR.search(before[-12:] + " ")
+            or _SEPARATOR.match(" " + after[:12])
+            or (_EDGE.search(text) and len(text.split()) <= 6)
         )
         if not (joined or place):
             continue
