@@ -513,6 +513,23 @@ def timeline(
 @click.option("--only", multiple=True, metavar="NAME", help="Only this policy (repeatable).")
 @click.option("--status", is_flag=True, help="Show the last check, change and error per policy.")
 @_private
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where --out is published (e.g. https://example.org/watch): links in the feed and "
+    "the alerts become absolute under it (default: base_url in WATCHFILE).",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Check WATCHFILE and resolve every notification target's secrets; fetch and send nothing.",
+)
+@click.option(
+    "--test-notify",
+    is_flag=True,
+    help="Send one test notification to every configured target, then stop.",
+)
 def watch(
     watchfile: str,
     store_dir: str | None,
@@ -520,15 +537,20 @@ def watch(
     jobs: int,
     only: tuple[str, ...],
     status: bool,
+    base_url: str | None,
+    check_only: bool,
+    test_notify: bool,
 ) -> None:
     """Check each policy of WATCHFILE (TOML: see examples/watch.toml): fetch it, keep new
     content in the store, compare with the last version, and for substantive changes only
     write HTML, Markdown and JSON reports into --out, add an Atom entry to --out/feed.xml and
-    notify (webhook, e-mail). Cosmetic changes never alert. A failing policy never stops the
-    others. Safe to kill and start again: nothing is lost or sent twice.
+    notify (webhook, e-mail, Apprise: Slack, Matrix, Discord, Teams, ntfy…). Cosmetic changes
+    never alert. A failing policy never stops the others. Safe to kill and start again:
+    nothing is lost or sent twice.
 
     Exit codes: 0 nothing substantive changed, 1 substantive change(s) found, 3 some
-    policies failed (details on stderr and in --out/run.json).
+    policies failed (details on stderr and in --out/run.json), or --check / --test-notify
+    found a problem.
     """
     from pathlib import Path
 
@@ -536,10 +558,20 @@ def watch(
     from policydiff.watch import WatchState, run_watch
     from policydiff.watchfile import load_watchfile
 
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter("needs an http:// or https:// URL", param_hint="--base-url")
     out = Path(out_dir)
     try:
         config = load_watchfile(watchfile)
+        if check_only or test_notify:
+            sys.exit(_check_watch(config, send=test_notify))
         if status:
+            if not (out / "state.json").is_file():
+                raise click.BadParameter(
+                    f"{out} holds no watch state: no run has written there yet "
+                    "(give the --out of your runs)",
+                    param_hint="--out",
+                )
             state = WatchState(out)
             click.echo(f"{'policy':<28} {'last check':<26} {'last change':<26} last error")
             for policy in config.policies:
@@ -558,6 +590,7 @@ def watch(
             jobs=jobs,
             only=only or None,
             session=Session(allow_private=_allow_private()),
+            base_url=base_url,
         )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
@@ -573,3 +606,52 @@ def watch(
     if failed:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CHANGED if changed else EXIT_SAME)
+
+
+def _check_watch(config: Any, *, send: bool) -> int:
+    """--check and --test-notify: one line per target; the exit code."""
+    from datetime import UTC, datetime
+
+    from policydiff import notify
+    from policydiff.archive.http import Session
+    from policydiff.errors import PolicydiffError
+
+    click.echo(f"{config.path}: {len(config.policies)} policies, valid")
+    used = {name for policy in config.policies for name in policy.notify}
+    problems = 0
+    session = Session()
+    for name, target in config.targets.items():
+        try:
+            line = notify.check(name, target)
+            if send:
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                notify.send(_test_alert(stamp), name, target, session)
+                line += "; test notification sent"
+        except PolicydiffError as err:
+            problems += 1
+            click.echo(f"{name}: {err}", err=True)
+            continue
+        click.echo(line + ("" if name in used else " (no policy notifies it)"))
+    if not config.targets:
+        click.echo(
+            "no notification targets configured ([notify.webhook], [notify.email], "
+            "[notify.apprise])"
+        )
+    return EXIT_ERROR if problems else EXIT_SAME
+
+
+def _test_alert(stamp: str) -> Any:
+    from policydiff.notify import Alert
+
+    text = "A test notification from policydiff watch --test-notify: this target works."
+    return Alert(
+        id=f"tag:policydiff,2026:test/{stamp}",
+        policy="policydiff-test",
+        url="https://example.org/privacy",
+        title="policydiff: test notification",
+        summary=text,
+        text=text,
+        html=f"<p>{text}</p>",
+        reports={},
+        payload={"test": True},
+    )

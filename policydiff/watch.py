@@ -18,12 +18,14 @@ import dataclasses
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from policydiff import notify, versions
 from policydiff.archive.http import Session
@@ -44,7 +46,7 @@ from policydiff.watchfile import Policy, WatchFile, user_pattern
 
 __all__ = ["Outcome", "WatchState", "run_watch", "without_ignored"]
 
-FEED_ID = "tag:policydiff,2026:watch"
+FEED_TITLE = "policydiff: substantive changes"
 POLICY_DEADLINE = 600.0  # seconds of network work for one policy, retries and pauses included
 
 
@@ -62,12 +64,23 @@ class Outcome:
 class WatchState:
     """``state.json`` and ``feed.json`` in the output folder, written atomically."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, base_url: str | None = None) -> None:
         self.out = out
+        self.base_url = base_url
         self.lock = threading.RLock()
         self.path = out / "state.json"
         self.data: dict[str, Any] = _read_json(self.path, {"policies": {}})
         self.feed: list[dict[str, Any]] = _read_json(out / "feed.json", [])
+
+    @property
+    def feed_id(self) -> str:
+        """The feed's id, made once per installation (output folder) and kept: two
+        installations never share one."""
+        with self.lock:
+            if "feed_id" not in self.data:
+                self.data["feed_id"] = f"urn:uuid:{uuid.uuid4()}"
+                write_json(self.path, self.data)
+            return str(self.data["feed_id"])
 
     def policy(self, name: str) -> dict[str, Any]:
         with self.lock:
@@ -119,7 +132,11 @@ class WatchState:
             ]
             newest = max(e.updated for e in entries)
             feed = render_feed(
-                entries, feed_id=FEED_ID, title="policydiff: substantive changes", updated=newest
+                entries,
+                feed_id=self.feed_id,
+                title=FEED_TITLE,
+                updated=newest,
+                self_link=f"{self.base_url}/feed.xml" if self.base_url else None,
             )
             write_text(self.out / "feed.xml", feed)
 
@@ -134,17 +151,21 @@ def run_watch(
     session: Session | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC).replace(microsecond=0),
     policy_deadline: float = POLICY_DEADLINE,
+    base_url: str | None = None,
 ) -> list[Outcome]:
     """Check the policies; returns one outcome per policy, in the watch file's order.
 
-    Each policy's network work ends within ``policy_deadline`` seconds, or the policy fails."""
+    Each policy's network work ends within ``policy_deadline`` seconds, or the policy fails.
+    ``base_url`` (else the watch file's ``base_url``) is where ``out`` is published: the
+    feed's and the alerts' links to reports are absolute under it."""
     out.mkdir(parents=True, exist_ok=True)
     wanted = set(only or ())
     unknown = wanted - {p.name for p in watch.policies}
     if unknown:
         raise PolicydiffError(f"no policy named {', '.join(sorted(unknown))} in {watch.path}")
     policies = [p for p in watch.policies if not wanted or p.name in wanted]
-    state = WatchState(out)
+    base = base_url or watch.base_url
+    state = WatchState(out, base.rstrip("/") if base else None)
     session = session or Session()
     archives: dict[str, WaybackArchive] = {}
     archives_lock = threading.Lock()
@@ -243,7 +264,7 @@ def _check(
             compare_seconds=compare_seconds,
         )
     alert_id = f"tag:policydiff,2026:{policy.name}/{baseline.sha256[:16]}-{stored.sha256[:16]}"
-    reports = _write_reports(comparison, policy, stored, out)
+    reports = _write_reports(comparison, policy, stored, out, state.base_url)
     alert = _alert(alert_id, policy, comparison, reports)
     state.add_feed_entry(
         FeedEntry(
@@ -331,8 +352,9 @@ def without_ignored(document: Document, ignore: Iterable[str]) -> Document:
 
 
 def _write_reports(
-    comparison: Comparison, policy: Policy, stored: Stored, out: Path
+    comparison: Comparison, policy: Policy, stored: Stored, out: Path, base_url: str | None
 ) -> dict[str, str]:
+    """Write the reports; returns where each is: its URL under ``base_url``, else its path."""
     folder = out / policy.name
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{stored.captured_at:%Y%m%d%H%M%S}"
@@ -344,6 +366,11 @@ def _write_reports(
     write_text(paths["html"], render_html(comparison))
     write_text(paths["markdown"], render_markdown(comparison))
     write_json(paths["json"], comparison.to_dict())
+    if base_url:
+        return {
+            kind: f"{base_url}/{quote(policy.name)}/{quote(path.name)}"
+            for kind, path in paths.items()
+        }
     return {kind: str(path) for kind, path in paths.items()}
 
 

@@ -1,6 +1,8 @@
 """The watch file: which policies a nightly job checks, and where it reports.
 
 ```toml
+base_url = "https://watch.example.org/policies"   # where --out is published (absolute links)
+
 [defaults]
 source = "live"                  # or "wayback": the newest archived capture
 archive = "https://web.archive.org/web"
@@ -20,6 +22,9 @@ sender = "policydiff@example.org"
 to = ["desk@example.org"]
 username_env = "POLICYDIFF_SMTP_USER"      # credentials come from the environment only
 password_env = "POLICYDIFF_SMTP_PASSWORD"
+
+[notify.apprise]
+urls_env = "POLICYDIFF_APPRISE_URLS"       # Slack, Matrix, Discord, Teams, ntfy… (Apprise URLs)
 
 [[policy]]
 name = "telegram-privacy"
@@ -80,6 +85,7 @@ class WatchFile:
     policies: tuple[Policy, ...]
     targets: Mapping[str, Any] = field(default_factory=dict)  # target name -> its config
     allow_private: bool = False  # [defaults] allow_private
+    base_url: str | None = None  # where the output folder is published
 
     @property
     def webhook(self) -> WebhookTarget | None:
@@ -147,7 +153,12 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
     ) -> WatchFileError:
         return WatchFileError(path, lines.of(key.split(".")[-1], table, index), key, problem)
 
-    _known(raw, {"defaults", "notify", "policy"}, "", fail)
+    _known(raw, {"base_url", "defaults", "notify", "policy"}, "", fail)
+    base_url = raw.get("base_url")
+    if base_url is not None and (
+        not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))
+    ):
+        raise fail("base_url", "needs the http:// or https:// URL where --out is published")
     defaults = _table(raw.get("defaults", {}), "defaults", fail)
     _known(
         defaults,
@@ -227,7 +238,13 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
         if not isinstance(allow, bool):
             raise bad("allow_private", "must be true or false")
         policies.append(Policy(name, url, source, selector, ignore, targets, archive, allow))
-    return WatchFile(path, tuple(policies), configured, allow_all)
+    return WatchFile(
+        path,
+        tuple(policies),
+        configured,
+        allow_all,
+        base_url.rstrip("/") if base_url else None,
+    )
 
 
 _POLICY_KEYS = frozenset(

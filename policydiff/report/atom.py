@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import escape, quoteattr
 
 __all__ = ["FeedEntry", "render_feed"]
 
@@ -29,35 +28,32 @@ def render_feed(
     updated: datetime,
     self_link: str | None = None,
 ) -> str:
-    ordered = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <id>{escape(feed_id)}</id>",
-        f"  <title>{escape(title)}</title>",
-        f"  <updated>{_time(updated)}</updated>",
-        "  <author><name>policydiff</name></author>",
-        '  <generator uri="https://pypi.org/project/policydiff/">policydiff</generator>',
-    ]
+    """The feed as Atom XML, built with feedgen: newest entry first."""
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(feed_id)
+    feed.title(title)
+    feed.updated(updated)
+    feed.author({"name": "policydiff"})
+    feed.generator("policydiff", uri="https://pypi.org/project/policydiff/")
     if self_link:
-        out.append(f'  <link rel="self" href={quoteattr(self_link)}/>')
-    for entry in ordered:
-        out += [
-            "  <entry>",
-            f"    <id>{escape(entry.id)}</id>",
-            f"    <title>{escape(entry.title)}</title>",
-            f"    <updated>{_time(entry.updated)}</updated>",
-        ]
+        feed.link(href=self_link, rel="self", type="application/atom+xml")
+    # feedgen puts the entry added last first: add them oldest first.
+    for entry in sorted(entries, key=lambda e: (e.updated, e.id)):
+        item = feed.add_entry()
+        item.id(entry.id)
+        item.title(entry.title)
+        item.updated(entry.updated)
         if entry.link:
-            out.append(f'    <link rel="alternate" type="text/html" href={quoteattr(entry.link)}/>')
-        out += [
-            f"    <summary>{escape(entry.summary)}</summary>",
-            f'    <content type="text">{escape(entry.content)}</content>',
-            "  </entry>",
-        ]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+            item.link(href=entry.link, rel="alternate", type="text/html")
+        item.summary(_clean(entry.summary))
+        item.content(_clean(entry.content), type="text")
+    return str(feed.atom_str(pretty=True).decode("utf-8"))
 
 
-def _time(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+def _clean(text: str) -> str:
+    """XML 1.0 has no place for most control characters: drop them."""
+    return "".join(
+        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF))
+    )
