@@ -58,7 +58,7 @@ def test_an_unknown_target_names_the_registered_ones() -> None:
     with pytest.raises(WatchFileError) as caught:
         parse_watchfile(text, "watch.toml")
     assert str(caught.value) == (
-        "watch.toml:4: policy[0].notify: unknown target 'slack' (webhook or email)"
+        "watch.toml:4: policy[0].notify: unknown target 'slack' (webhook or email or apprise)"
     )
 
 
