@@ -103,7 +103,10 @@ def test_apprise_delivers_one_message_per_substantive_change_with_absolute_links
         for night in range(nights):
             site.night = night  # type: ignore[attr-defined]
             outcomes = run_watch(
-                watch, store=Store(tmp_path / "store"), out=out, session=Session(FAST)
+                watch,
+                store=Store(tmp_path / "store"),
+                out=out,
+                session=Session(FAST, allow_private=True),
             )
             statuses.append(outcomes[0].status)
         bodies = list(hook.bodies)
