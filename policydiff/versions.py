@@ -62,15 +62,22 @@ __all__ = [
     "POLICY_SUFFIXES",
     "Record",
     "Reference",
+    "Version",
     "date_in_name",
     "fetch_missing",
+    "folder_versions",
+    "git_documents",
+    "git_versions",
     "history",
+    "is_git_repository",
+    "is_version_file",
     "keep",
     "live",
     "newest",
     "parse_date",
     "parse_reference",
     "period_end",
+    "read_versions",
     "resolve",
     "versions_of",
 ]
@@ -381,31 +388,133 @@ def date_in_name(name: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _folder_history(folder: Path) -> list[Record]:
-    manifest = _manifest(folder / MANIFEST)
-    records: list[Record] = []
-    for file in sorted(folder.iterdir()):
-        if file.suffix.lower() not in POLICY_SUFFIXES or not file.is_file():
+@dataclass(frozen=True, slots=True)
+class Version:
+    """Where one version of a history is and what the history says of it, before its bytes
+    are read (``read_versions``): a file path or a URL, or a path in a git ``repository`` at
+    ``commit``. Cheap to list and to send to another process."""
+
+    location: str
+    recorded_at: datetime | None = None
+    technical: bool = False  # a re-extraction by the archive: its filters changed, not the text
+    commit: str | None = None
+    message: str | None = None
+    repository: str | None = None
+
+
+def is_version_file(path: Path) -> bool:
+    """A policy file in a folder of versions (the folder's README or licence is not one)."""
+    return (
+        path.suffix.lower() in POLICY_SUFFIXES
+        and path.stem.lower() not in _NOT_VERSIONS
+        and path.is_file()
+    )
+
+
+_NOT_VERSIONS = frozenset({"readme", "license", "licence", "changelog", "sources"})
+
+
+def folder_versions(folder: str | os.PathLike[str]) -> list[Version]:
+    """The versions in a folder, oldest first (undated ones last), dated by each file's
+    sidecar, else Open Terms Archive's ``manifest.json``, else the file name; the manifest's
+    (or the sidecar's ``origin``) ``kind: technical`` marks a re-extraction. No file is read
+    but the sidecars and the manifest."""
+    root = Path(folder)
+    manifest = _manifest(root / MANIFEST)
+    versions = []
+    for file in sorted(root.iterdir()):
+        if not is_version_file(file):
             continue
-        snapshot = read_file(file)
+        sidecar = read_sidecar(file)
         entry = manifest.get(file.name, {})
-        origin = read_sidecar(file).get("origin")
+        origin = sidecar.get("origin")
         if not entry and isinstance(origin, dict):
             entry = {k: v for k, v in origin.items() if isinstance(v, str)}
-        at = snapshot.captured_at or _moment(entry.get("recorded_at")) or date_in_name(file.name)
-        if at != snapshot.captured_at:
-            snapshot = replace(snapshot, captured_at=at)
+        captured = sidecar.get("captured_at")
+        at = (
+            (_moment(captured) if isinstance(captured, str) else None)
+            or _moment(entry.get("recorded_at"))
+            or date_in_name(file.name)
+        )
         message = entry.get("message")
-        records.append(
-            Record(
-                snapshot,
+        versions.append(
+            Version(
+                str(file),
+                at,
                 technical=entry.get("kind") == "technical"
                 or bool(message and _TECHNICAL_MESSAGE.match(message)),
                 commit=entry.get("commit"),
                 message=message,
             )
         )
+    return _oldest_first(versions)
+
+
+def _folder_history(folder: Path) -> list[Record]:
+    return read_versions(folder_versions(folder))
+
+
+def read_versions(versions: Iterable[Version], session: Session | None = None) -> list[Record]:
+    """Read the versions, in their order: files (checked against their sidecar), git
+    versions (one ``git cat-file --batch`` per repository), URLs (through the session)."""
+    versions = list(versions)
+    contents: dict[int, bytes | None] = {}
+    by_repository: dict[str, list[int]] = {}
+    for index, version in enumerate(versions):
+        if version.repository and version.commit:
+            by_repository.setdefault(version.repository, []).append(index)
+    for repository, indexes in by_repository.items():
+        wanted = "".join(
+            f"{versions[i].commit}:{versions[i].location.lstrip('/')}\n" for i in indexes
+        )
+        out = _git(_git_command(), Path(repository), ["cat-file", "--batch"], wanted.encode())
+        contents.update(zip(indexes, _cat_files(out, len(indexes)), strict=True))
+    records = []
+    for index, version in enumerate(versions):
+        if index in contents:
+            content = contents[index]
+            if content is None:  # the commit deleted the file
+                continue
+            snapshot = Snapshot(
+                content=content,
+                captured_at=version.recorded_at,
+                media_type=media_type_of(version.location),
+                source="git",
+                name=f"{version.location}@{(version.commit or '')[:12]}",
+            )
+        elif "://" in version.location:
+            page = (session or Session()).get(version.location, kind="archive")
+            snapshot = Snapshot(
+                content=page.content,
+                url=version.location,
+                captured_at=version.recorded_at,
+                media_type=page.media_type,
+                source="url",
+                name=version.location,
+                charset=page.charset,
+            )
+        else:
+            snapshot = read_file(version.location)
+            at = snapshot.captured_at or version.recorded_at
+            if at != snapshot.captured_at:
+                snapshot = replace(snapshot, captured_at=at)
+        records.append(
+            Record(
+                snapshot,
+                technical=version.technical,
+                commit=version.commit,
+                message=version.message,
+            )
+        )
     return records
+
+
+def _oldest_first(versions: list[Version]) -> list[Version]:
+    # Stable: versions recorded in the same second keep the order their history gives.
+    return sorted(
+        versions,
+        key=lambda v: (v.recorded_at is None, v.recorded_at or datetime.min.replace(tzinfo=UTC)),
+    )
 
 
 def _manifest(path: Path) -> dict[str, dict[str, str]]:
@@ -445,38 +554,65 @@ def _moment(text: str | None) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _git_history(repo: Path, path: str) -> list[Record]:
-    """Each commit touching ``path`` (from the repository's root) as a version: read with
-    the git command, one ``git log`` and one ``git cat-file --batch`` for all contents."""
-    git = shutil.which("git")
-    if git is None:
-        raise SourceError("reading a git repository needs the git command, which is not installed")
+def is_git_repository(path: str | os.PathLike[str]) -> bool:
+    """A git work tree's top (it holds ``.git``) or a bare repository."""
+    root = Path(path)
+    return (root / ".git").exists() or all(
+        (root / part).exists() for part in ("HEAD", "objects", "refs")
+    )
+
+
+def git_documents(repository: str | os.PathLike[str]) -> list[str]:
+    """The policy files a git repository holds at HEAD (Open Terms Archive's layout:
+    ``Service/Document.md``)."""
+    out = _git(_git_command(), Path(repository), ["ls-tree", "-r", "-z", "--name-only", "HEAD"])
+    names = [Path(n) for n in out.decode("utf-8").split("\0") if n]
+    return sorted(
+        n.as_posix()
+        for n in names
+        if n.suffix.lower() in POLICY_SUFFIXES and n.stem.lower() not in _NOT_VERSIONS
+    )
+
+
+def git_versions(repository: str | os.PathLike[str], path: str) -> list[Version]:
+    """Each commit touching ``path`` (from the repository's root) as a version, oldest
+    first, dated by its commit date; Open Terms Archive's "Refilter …" and "Apply technical
+    …" commits are technical. One ``git log``; nothing is read yet."""
+    git = _git_command()
+    repo = Path(repository)
     if not repo.is_dir():
         raise SourceNotFound(str(repo))
     spec = f":(top,literal){path.lstrip('/')}"
-    log = _git(
-        git,
-        repo,
-        ["log", "--reverse", "--no-renames", "--format=%H%x1f%cI%x1f%s%x1e", "--", spec],
-    )
+    fmt = "--format=%H%x1f%cI%x1f%s%x1e"
+    # --diff-filter=d: a commit that deletes the file is no version of it
+    log = _git(git, repo, ["log", "--reverse", "--no-renames", "--diff-filter=d", fmt, "--", spec])
     commits = [line.strip("\n").split("\x1f") for line in log.decode().split("\x1e")]
-    commits = [c for c in commits if len(c) == 3]
-    wanted = "".join(f"{sha}:{path.lstrip('/')}\n" for sha, _, _ in commits).encode()
-    contents = _cat_files(_git(git, repo, ["cat-file", "--batch"], stdin=wanted), len(commits))
-    records = []
-    for (sha, date, message), content in zip(commits, contents, strict=True):
-        if content is None:  # the commit deleted the file
-            continue
-        snapshot = Snapshot(
-            content=content,
-            captured_at=datetime.fromisoformat(date).astimezone(UTC),
-            media_type=media_type_of(path),
-            source="git",
-            name=f"{path}@{sha[:12]}",
-        )
-        technical = bool(_TECHNICAL_MESSAGE.match(message))
-        records.append(Record(snapshot, technical=technical, commit=sha, message=message))
-    return records
+    return _oldest_first(
+        [
+            Version(
+                path,
+                datetime.fromisoformat(date).astimezone(UTC),
+                technical=bool(_TECHNICAL_MESSAGE.match(message)),
+                commit=sha,
+                message=message,
+                repository=str(repo),
+            )
+            for sha, date, message in (c for c in commits if len(c) == 3)
+        ]
+    )
+
+
+def _git_history(repo: Path, path: str) -> list[Record]:
+    """Each commit touching ``path`` as a version: one ``git log``, one ``git cat-file
+    --batch`` for all contents."""
+    return read_versions(git_versions(repo, path))
+
+
+def _git_command() -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise SourceError("reading a git repository needs the git command, which is not installed")
+    return git
 
 
 def _git(git: str, repo: Path, args: list[str], stdin: bytes | None = None) -> bytes:
