@@ -337,3 +337,14 @@ def test_an_output_folder_holds_one_kind_of_batch(tmp_path: Path, corpus: Path) 
         3,
         f"Error: no such file: {corpus / 'nowhere'}",
     )
+
+
+def test_the_batch_dependencies_load_only_when_a_batch_runs() -> None:
+    code = (
+        "import sys, policydiff, policydiff.cli, policydiff.batch; "
+        "print(sorted({'pyarrow', 'dask', 'distributed'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
