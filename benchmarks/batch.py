@@ -98,8 +98,8 @@ def main() -> None:
     )
     hours = MILLION / one / 3600
     print(
-        f"a million pairs at {one:.2f} pairs/s per worker: {hours:,.0f} worker-hours; "
-        f"{hours / 64:,.1f} h on 64 workers, {hours / 512:,.1f} h on 512"
+        f"a million pairs at {one:.2f} pairs/s per worker: {hours:,.1f} worker-hours; "
+        f"{hours * 60 / 64:,.0f} min on 64 workers, {hours * 60 / 512:,.1f} min on 512"
     )
 
 
