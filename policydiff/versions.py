@@ -584,8 +584,10 @@ def git_versions(repository: str | os.PathLike[str], path: str) -> list[Version]
         raise SourceNotFound(str(repo))
     spec = f":(top,literal){path.lstrip('/')}"
     fmt = "--format=%H%x1f%cI%x1f%s%x1e"
-    # --diff-filter=d: a commit that deletes the file is no version of it
-    log = _git(git, repo, ["log", "--reverse", "--no-renames", "--diff-filter=d", fmt, "--", spec])
+    # --diff-filter=AMT: a commit that deletes the file is no version of it
+    log = _git(
+        git, repo, ["log", "--reverse", "--no-renames", "--diff-filter=AMT", fmt, "--", spec]
+    )
     commits = [line.strip("\n").split("\x1f") for line in log.decode().split("\x1e")]
     return _oldest_first(
         [
