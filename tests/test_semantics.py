@@ -413,3 +413,17 @@ def test_zoom_august_2023_ai_training_narrowed_and_its_changelog_line_is_no_prac
         for c in result.substantive_changes
         if c.category == "ai" and c.verdict in ("widened", "mixed")
     ]
+
+
+def test_broader_data_widens_along_the_hierarchy() -> None:
+    """ "phone number" → "contact information": the same branch of the data hierarchy, now
+    broader, so the practice widened (not 'mixed' from one removal and one addition)."""
+    from policydiff import compare
+
+    result = compare(
+        "# P\n\nWe may share your phone number with our service providers.\n",
+        "# P\n\nWe may share your contact information with our service providers.\n",
+    )
+    (change,) = result.substantive_changes
+    assert change.verdict == "widened"
+    assert [f.label for f in change.findings] == ["data_added"]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from policydiff.languages import concept, language
+from policydiff.languages import broader, concept, language
 from policydiff.models import (
     Category,
     ChangeKind,
@@ -210,7 +210,7 @@ def _findings(
                 None,
             )
         ]
-    parents = {e.name: e.parent for e in lex.families["data"]}
+    parents = _data_parents(lex.code)
     findings = contrast(old, new, category, generic, lex.grammar.purpose_mark, parents)
     if change.kind is ChangeKind.ADDED:
         # A new clause states its practice; naming its recipients and purposes again adds
@@ -317,6 +317,13 @@ def _with_concepts(findings: list[Finding], old: Frame, new: Frame) -> list[Find
                 iri = _ORGANISATION if term.name.startswith("org:") else concept(family, term.name)
         result.append(dataclasses.replace(finding, concept=iri) if iri else finding)
     return result
+
+
+@functools.cache
+def _data_parents(code: str) -> dict[str, str | None]:
+    """Each data entry's nearest broader entry: its lexicon parent, else DPV's hierarchy."""
+    names = [e.name for e in lexicon(code).families["data"]]
+    return {name: next(iter(broader("data", name, code)), None) for name in names}
 
 
 def _clause_kind(frame: Frame, generic: set[str]) -> str:
