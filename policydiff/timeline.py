@@ -40,6 +40,11 @@ class Step:
     index: int
     comparison: Comparison
     technical: bool = False  # the newer version is a technical re-extraction
+    back_to: Snapshot | None = None  # the newer text is an earlier version's, word for word
+
+    @property
+    def revert(self) -> bool:
+        return self.back_to is not None
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for c in self.comparison.changes if c.substantive and c.kind is kind)
@@ -151,6 +156,7 @@ class Timeline:
                     "technical": step.technical,
                     "verdict": step.verdict,
                     "verdicts": step.comparison.verdicts,
+                    "back_to": _iso(step.back_to.captured_at) if step.back_to else None,
                     "changes": [
                         {
                             "kind": c.kind.value,
@@ -235,13 +241,17 @@ def build_timeline(
                     ],
                 }
             )
+    texts = {_text_key(versions[0].document): 0} if versions else {}
     for index in range(1, len(versions)):
         old, new = versions[index - 1], versions[index]
         key = (_fingerprint(old.document), _fingerprint(new.document))
         changes = seen.get(key) or compare_documents(old.document, new.document)
         seen[key] = changes
         comparison = Comparison(old.snapshot, new.snapshot, old.document, new.document, changes)
-        step = Step(len(steps), comparison, technical=new.technical)
+        # A page that goes back to an earlier text (A → B → A) is a revert, not a new change.
+        earlier = texts.setdefault(_text_key(new.document), index)
+        back_to = versions[earlier].snapshot if earlier < index else None
+        step = Step(len(steps), comparison, technical=new.technical, back_to=back_to)
         steps.append(step)
         following: dict[int, int] = {}
         for change in changes:
@@ -300,5 +310,9 @@ def _fingerprint(document: Document) -> int:
     )
 
 
+def _text_key(document: Document) -> tuple[tuple[str, str | None], ...]:
+    return tuple((c.text, c.number) for c in document.clauses)
+
+
 def _same_text(a: Document, b: Document) -> bool:
-    return [(c.text, c.number) for c in a.clauses] == [(c.text, c.number) for c in b.clauses]
+    return _text_key(a) == _text_key(b)

@@ -226,3 +226,68 @@ def test_a_clause_that_comes_back_keeps_its_history() -> None:
     assert [e.kind for e in scan[0].events] == ["present", "disappeared", "appeared"]
     # The way back is a different comparison (B → A), shown in full; A → B → A folds nothing.
     assert len(timeline.versions) == 3 and len(timeline.steps) == 2
+
+
+def test_timeline_reads_on_a_phone_with_a_legend_and_reverts_folded(
+    telegram_timeline: dict[str, str], tmp_path: Path
+) -> None:
+    text = telegram_timeline["text"]
+    assert "2024-05-09  back to the text of 2024-05-06" in text
+    assert "Widened: less protective for you" in text
+    data = json.loads(telegram_timeline["json"])
+    reverts = [s for s in data["steps"] if s["back_to"]]
+    assert reverts and reverts[0]["back_to"].startswith("2024-05-06")
+    path = tmp_path / "timeline.html"
+    path.write_text(telegram_timeline["html"], "utf-8")
+    for width in (390, 1280):
+        with open_page(path, width=width) as (page, visit):
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")  # type: ignore[attr-defined]
+            assert overflow <= 0, width
+            assert page.locator(".legend").first.is_visible()  # type: ignore[attr-defined]
+            revert = page.locator("tr.revert").first  # type: ignore[attr-defined]
+            assert "back to the text of 2024-05-06" in revert.inner_text()
+            # The verdict sits next to the date, on screen, on a phone too.
+            verdict = page.locator("table.steps .v.widened").first  # type: ignore[attr-defined]
+            box = verdict.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width
+            screenshot(page, f"timeline-telegram-{width}.png")
+        assert visit.console == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_zoom_report_shows_the_ai_training_change_on_the_first_screen(
+    tmp_path: Path, width: int
+) -> None:
+    from conftest import DATA
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            "--format",
+            "html",
+            str(DATA / "zoom_terms_2023-08-07.md"),
+            str(DATA / "zoom_terms_2023-08-11.md"),
+        ],
+    )
+    assert result.exit_code == 1
+    path = tmp_path / "zoom.html"
+    path.write_text(result.stdout, "utf-8")
+    with open_page(path, width=width) as (page, visit):
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")  # type: ignore[attr-defined]
+        assert overflow <= 0
+        first = page.locator(".summary .headlines li").first  # type: ignore[attr-defined]
+        assert first.inner_text().startswith("10.2 Permitted Uses and Customer License Grant:")
+        assert "AI" in first.inner_text() and "narrowed" in first.inner_text()
+        box = first.bounding_box()
+        viewport = page.viewport_size  # type: ignore[attr-defined]
+        assert box is not None and box["y"] + box["height"] <= viewport["height"]
+        body = page.inner_text("body")  # type: ignore[attr-defined]
+        assert "(top of document)" not in body and "What changed in Policy" not in body
+        # Provenance comes last, the hashes shortened (whole on hover).
+        hashes = page.locator("code.hash")  # type: ignore[attr-defined]
+        assert len(hashes.first.inner_text()) == 13
+        assert len(hashes.first.get_attribute("title")) == 64
+        assert body.lower().index("what matters") < body.lower().index("sources")
+        screenshot(page, f"compare-zoom-{width}.png")
+    assert visit.console == []

@@ -55,7 +55,7 @@ STYLE = """
   --widened: #b3261e; --narrowed: #0b6b3a; --mixed: #a05a00; --neutral: #5f6368; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--paper); color: var(--ink);
-  font: 17px/1.6 Georgia, "Times New Roman", serif; }
+  font: 17px/1.6 Georgia, "Times New Roman", serif; overflow-wrap: anywhere; }
 .wrap { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
 header h1 { font-size: 2rem; line-height: 1.2; margin: .2rem 0 .6rem; }
 .kicker { font: 600 .8rem/1.2 system-ui, sans-serif; letter-spacing: .08em; text-transform: uppercase;

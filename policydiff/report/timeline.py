@@ -40,6 +40,17 @@ def _date(step_or_version_at: object) -> str:
     return f"{step_or_version_at:%Y-%m-%d}" if step_or_version_at else "(undated)"
 
 
+LEGEND = (
+    "Widened: less protective for you; narrowed: more protective; mixed: some of each; "
+    "neutral: reworded, the same practice."
+)
+
+
+def _revert(step: Step) -> str:
+    assert step.back_to is not None
+    return f"back to the text of {_date(step.back_to.captured_at)}"
+
+
 def render_timeline_text(timeline: Timeline) -> str:
     return "\n".join(_text(timeline)) + "\n"
 
@@ -51,10 +62,15 @@ def _text(timeline: Timeline) -> Iterator[str]:
         f"distinct versions, {_date(first.at)} → {_date(last.at)}"
     )
     yield ""
+    yield LEGEND
+    yield ""
     yield f"{'date':<10}  {'added':>5}  {'removed':>7}  {'modified':>8}  {'cosmetic':>8}  {'widened':>7}  {'narrowed':>8}  verdict"
     yield f"{_date(first.at):<10}  first version, {len(first.document.clauses)} clauses"
     for step in timeline.steps:
         v = step.comparison.verdicts
+        if step.back_to is not None:
+            yield f"{_date(step.comparison.new.captured_at):<10}  {_revert(step)}"
+            continue
         yield (
             f"{_date(step.comparison.new.captured_at):<10}  {step.count(ChangeKind.ADDED):>5}  "
             f"{step.count(ChangeKind.REMOVED):>7}  {step.count(ChangeKind.MODIFIED):>8}  "
@@ -108,19 +124,47 @@ def _html(timeline: Timeline) -> Iterator[str]:
         f"{len(timeline.versions)} distinct versions, {_date(first.at)} → {_date(last.at)}</p>"
     )
     yield "</header>"
+    yield (
+        '<p class="legend"><span class="dot widened"></span> widened: less protective for you '
+        '<span class="dot narrowed"></span> narrowed: more protective '
+        '<span class="dot mixed"></span> mixed: some of each '
+        '<span class="dot neutral"></span> reworded or cosmetic only · a bigger mark, more '
+        "changed clauses</p>"
+    )
     yield from _chart(timeline)
-    yield '<section class="summary"><table class="steps"><thead><tr><th>date</th><th>added</th>'
-    yield "<th>removed</th><th>modified</th><th>cosmetic</th><th>verdict</th></tr></thead><tbody>"
+    yield '<section class="summary">'
+    yield (
+        '<table class="steps"><thead><tr><th>date</th><th>verdict</th><th>widened</th>'
+        "<th>narrowed</th><th>added</th><th>removed</th><th>modified</th><th>cosmetic</th>"
+        "</tr></thead><tbody>"
+    )
     for step in timeline.steps:
         verdict = step.verdict or "—"
         date = _date(step.comparison.new.captured_at)
+        if step.back_to is not None:
+            yield (
+                f'<tr class="revert"><td>{date}</td><td colspan="7" class="quiet">'
+                f"{escape(_revert(step))}</td></tr>"
+            )
+            continue
         target = f'<a href="#v{step.index}">{date}</a>' if step.substantive else date
+        v = step.comparison.verdicts
         yield (
-            f"<tr><td>{target}</td><td>{step.count(ChangeKind.ADDED)}</td>"
-            f"<td>{step.count(ChangeKind.REMOVED)}</td><td>{step.count(ChangeKind.MODIFIED)}</td>"
-            f'<td>{step.cosmetic}</td><td><span class="v {escape(verdict)}">{escape(verdict)}</span>'
+            f'<tr><td>{target}</td><td><span class="v {escape(verdict)}">{escape(verdict)}</span>'
             + (' <small class="quiet">technical re-extraction</small>' if step.technical else "")
-            + "</td></tr>"
+            + "</td>"
+            + "".join(
+                f'<td data-label="{name}">{count}</td>'
+                for name, count in (
+                    ("widened", v["widened"]),
+                    ("narrowed", v["narrowed"]),
+                    ("added", step.count(ChangeKind.ADDED)),
+                    ("removed", step.count(ChangeKind.REMOVED)),
+                    ("modified", step.count(ChangeKind.MODIFIED)),
+                    ("cosmetic", step.cosmetic),
+                )
+            )
+            + "</tr>"
         )
     yield "</tbody></table></section>"
     changed = [h for h in timeline.histories if h.changed]
@@ -156,6 +200,12 @@ def _html(timeline: Timeline) -> Iterator[str]:
             continue
         old, new = step.comparison.old, step.comparison.new
         yield f'<section class="version" id="v{step.index}">'
+        if step.back_to is not None:
+            yield (
+                f"<h3>{_date(new.captured_at)} <small>compared with {_date(old.captured_at)}</small>"
+                f'</h3><p class="quiet">{escape(_revert(step))}.</p></section>'
+            )
+            continue
         earlier = shown.get(id(step.comparison.changes))
         if earlier is not None:
             when = _date(earlier.comparison.new.captured_at)
@@ -187,7 +237,20 @@ svg.chart { width: 100%; height: auto; border-top: 2px solid var(--ink); border-
 svg.chart a:focus circle, svg.chart a:hover circle { stroke: var(--ink); stroke-width: 2; }
 table.steps { border-collapse: collapse; width: 100%; font: .85rem system-ui, sans-serif; }
 table.steps th, table.steps td { text-align: right; padding: .2rem .5rem; border-bottom: 1px solid var(--rule); }
-table.steps th:first-child, table.steps td:first-child { text-align: left; }
+table.steps th:nth-child(-n+2), table.steps td:nth-child(-n+2) { text-align: left; }
+table.steps tr.revert td { color: var(--muted); font-style: italic; }
+.legend { font: .8rem/1.6 system-ui, sans-serif; color: var(--muted); }
+.dot { display: inline-block; width: .7rem; height: .7rem; border-radius: 50%; vertical-align: -.05rem; }
+.dot.widened { background: #b3261e; } .dot.narrowed { background: #0b6b3a; }
+.dot.mixed { background: #a05a00; } .dot.neutral { background: #5f6368; }
+@media (max-width: 40rem) {
+  /* On a phone each version is a short block: date and verdict first, the counts after. */
+  table.steps thead { display: none; }
+  table.steps tr { display: block; border-bottom: 1px solid var(--rule); padding: .2rem 0; }
+  table.steps td { display: inline-block; border: none; padding: 0 .4rem 0 0; text-align: left; }
+  table.steps td[data-label] { font-size: .75rem; color: var(--muted); }
+  table.steps td[data-label]::before { content: attr(data-label) " "; }
+  table.steps td:nth-child(2) { min-width: 5.5rem; } }
 .v { font-weight: 600; } .v.widened { color: var(--widened); } .v.narrowed { color: var(--narrowed); }
 .v.mixed { color: var(--mixed); }
 .history { margin: 1rem 0; } .history p { margin: .2rem 0; }
