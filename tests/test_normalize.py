@@ -275,3 +275,22 @@ def test_double_line_breaks_end_a_paragraph() -> None:
         "We never sell it.",
         "We delete it on request.",
     ]
+
+
+def test_chrome_nested_in_chrome_goes_and_the_base_still_resolves_links() -> None:
+    # One walk: nothing inside a removed element is judged again, but <base> is still found.
+    page = (
+        '<html><head><base href="https://example.org/legal/"><title>T</title></head><body>'
+        '<div hidden><nav><a href="x.html">gone link</a><script>var a;</script>'
+        '<div class="cookie-banner">nested banner</div></nav></div><!-- a comment -->'
+        "<main><h1>Privacy</h1>"
+        '<p>Read the <a href="terms.html">terms</a> before you start using this service.</p>'
+        "<p>We share your data with partners only when you ask us to do so in writing.</p>"
+        "</main></body></html>"
+    )
+    parsed, _ = parse(page.encode("utf-8"), format_hint="html")
+    text = " ".join(b.text for b in parsed.blocks)
+    assert "gone link" not in text and "nested banner" not in text and "comment" not in text
+    assert [b.links for b in parsed.blocks if b.links] == [
+        ("https://example.org/legal/terms.html",)
+    ]
