@@ -4,6 +4,12 @@
 >>> result = policydiff.compare("old.md", "new.md")      # doctest: +SKIP
 >>> [c.section for c in result.substantive_changes]     # doctest: +SKIP
 ['8.3. Law Enforcement Authorities']
+>>> result.to_html()                                    # doctest: +SKIP
+
+Entry points: ``compare`` (two paths), ``compare_text`` (two texts), ``explain`` (the frames
+read in a policy), ``history`` (the recorded versions of a folder, a git repository or a
+store key), ``timeline_of`` (the life of a policy), ``fetch`` (archived captures into the
+store). Every error is a ``PolicydiffError``.
 """
 
 from __future__ import annotations
@@ -19,14 +25,30 @@ __all__ = [
     "Comparison",
     "Document",
     "PolicydiffError",
+    "Record",
+    "Result",
     "Section",
     "Snapshot",
+    "Timeline",
     "__version__",
     "compare",
+    "compare_text",
+    "explain",
+    "fetch",
+    "history",
+    "timeline_of",
 ]
 
 if TYPE_CHECKING:
-    from policydiff.api import compare
+    from policydiff.api import (
+        Result,
+        compare,
+        compare_text,
+        explain,
+        fetch,
+        history,
+        timeline_of,
+    )
     from policydiff.errors import PolicydiffError
     from policydiff.models import (
         ChangeKind,
@@ -37,9 +59,17 @@ if TYPE_CHECKING:
         Section,
         Snapshot,
     )
+    from policydiff.timeline import Timeline
+    from policydiff.versions import Record
 
 _LAZY = {
     "compare": "policydiff.api",
+    "compare_text": "policydiff.api",
+    "explain": "policydiff.api",
+    "fetch": "policydiff.api",
+    "history": "policydiff.api",
+    "timeline_of": "policydiff.api",
+    "Result": "policydiff.api",
     "PolicydiffError": "policydiff.errors",
     "ChangeKind": "policydiff.models",
     "Clause": "policydiff.models",
@@ -48,6 +78,8 @@ _LAZY = {
     "Document": "policydiff.models",
     "Section": "policydiff.models",
     "Snapshot": "policydiff.models",
+    "Timeline": "policydiff.timeline",
+    "Record": "policydiff.versions",
 }
 
 
@@ -59,3 +91,8 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    # dir() and help() list the lazy names too.
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

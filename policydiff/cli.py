@@ -85,6 +85,71 @@ def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
         raise click.BadParameter(str(err), param_hint=repr(reference)) from err
 
 
+def _use_color(choice: str, fmt: str) -> bool:
+    """Colour for text on a terminal, unless NO_COLOR is set or TERM=dumb; --color always
+    and never decide for themselves."""
+    if fmt != "text" or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
+
+
+def _emit(text: str, *, color: bool = False, output: str | None = None, wrap: bool = False) -> None:
+    """A command's output: into -o FILE, else to standard output. On a terminal, text is
+    wrapped to its width and output taller than the terminal goes through the pager ($PAGER,
+    else less; as git does)."""
+    if output:
+        from pathlib import Path
+
+        try:
+            Path(output).write_text(text, "utf-8")
+        except OSError as err:
+            raise _Failure(f"cannot write {output}: {err.strerror or err}") from err
+        return
+    if sys.stdout.isatty():
+        import shutil
+
+        size = shutil.get_terminal_size()
+        if wrap:
+            text = _wrap(text, size.columns)
+        if text.count("\n") >= size.lines and os.environ.get("TERM", "") != "dumb":
+            os.environ.setdefault("LESS", "FRX")  # quit if one screen, keep colours
+            click.echo_via_pager(text, color=color)
+            return
+    click.echo(text, nl=False, color=color)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Lines longer than ``width`` wrapped at spaces, continuation lines indented."""
+    import re
+    import textwrap
+
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    lines = []
+    for line in text.split("\n"):
+        if len(ansi.sub("", line)) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(
+                line.strip(),
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(lines)
+
+
 def _store(path: str | None) -> Store:
     from policydiff.store import Store, default_root
 
@@ -190,7 +255,7 @@ def main() -> None:
 
 @main.command(short_help="Compare two versions of a policy, clause by clause.")
 @click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("new", metavar="[NEW]", required=False)
 @click.option(
     "--format",
     "fmt",
@@ -207,6 +272,20 @@ def main() -> None:
 @click.option(
     "--all", "include_unchanged", is_flag=True, help="Also list the clauses that did not change."
 )
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="PATTERN",
+    help="Leave this string, or /regular expression/, out of every clause before comparing "
+    "(repeatable).",
+)
+@click.option("--stat", is_flag=True, help="Only the counts, in one line.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No output: the exit code tells (0 same, 1 changed)."
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the report into FILE instead of standard output."
+)
 @_sources
 @_private
 @click.option(
@@ -214,14 +293,18 @@ def main() -> None:
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour the text output (auto: when stdout is a terminal).",
+    help="Colour the text output (auto: on a terminal, unless NO_COLOR is set or TERM=dumb).",
 )
 def compare(
     old: str,
-    new: str,
+    new: str | None,
     fmt: str,
     selector: str | None,
     include_unchanged: bool,
+    ignore: tuple[str, ...],
+    stat: bool,
+    quiet: bool,
+    output: str | None,
     store_dir: str | None,
     archive: str | None,
     color: str,
@@ -229,7 +312,8 @@ def compare(
     """Compare two versions of a policy. OLD and NEW are each a file (HTML, Markdown or
     plain text, told apart by extension or content), - for standard input,
     URL@DATE (the newest capture at or before DATE: 2024, 2024-07 or 2024-07-20; from
-    the store, else the archive), URL@latest, or live:URL.
+    the store, else the archive), URL@latest, or live:URL. With one URL alone, the page as
+    it is now is compared with the last version the store holds.
 
     Substantive changes are shown word by word; cosmetic ones (case, punctuation,
     numbering, link targets, date lines, renames) are listed in one line each.
@@ -238,15 +322,74 @@ def compare(
     from policydiff.errors import PolicydiffError
 
     try:
-        result = run_compare(
-            _read(old, store_dir, archive), _read(new, store_dir, archive), selector=selector
-        )
+        if new is None:
+            before, after = _against_stored(old, store_dir, archive)
+        else:
+            before, after = _read(old, store_dir, archive), _read(new, store_dir, archive)
+        if ignore:
+            result = _compare_ignoring(before, after, selector, ignore)
+        else:
+            result = run_compare(before, after, selector=selector)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
-    use_color = fmt == "text" and (color == "always" or (color == "auto" and sys.stdout.isatty()))
+    code = EXIT_CHANGED if result.summary.substantive else EXIT_SAME
+    if quiet:
+        sys.exit(code)
+    if stat:
+        _emit(_stat(result), output=output)
+        sys.exit(code)
+    use_color = _use_color(color, fmt) and not output
     options = Options(color=use_color, include_unchanged=include_unchanged)
-    click.echo(render(result, fmt, options), nl=False, color=use_color)
-    sys.exit(EXIT_CHANGED if result.summary.substantive else EXIT_SAME)
+    _emit(render(result, fmt, options), color=use_color, output=output, wrap=fmt == "text")
+    sys.exit(code)
+
+
+def _against_stored(url: str, store_dir: str | None, archive: str | None) -> tuple[Any, Any]:
+    """``compare URL``: the store's last version of URL, and the page as it is now."""
+    from pathlib import Path
+
+    target = url.removeprefix("live:")
+    if Path(url).exists() or not ("://" in target or "." in target.split("/")[0]):
+        raise click.UsageError(
+            "Missing argument 'NEW' (compare one URL alone with its last stored version)."
+        )
+    store = _store(store_dir)
+    target = target if "://" in target else "https://" + target
+    held = store.latest(target)
+    if held is None:
+        raise _Failure(
+            f"the store ({store.root}) holds no version of {target}: "
+            f"run `policydiff fetch {target}` first, or give OLD and NEW"
+        )
+    return held.snapshot(), _read("live:" + target, store_dir, archive)
+
+
+def _compare_ignoring(old: Any, new: Any, selector: str | None, ignore: tuple[str, ...]) -> Any:
+    """The comparison with every --ignore string or /pattern/ left out of the clauses
+    (patterns in RE2 syntax, as a watch file's: linear time)."""
+    from policydiff.api import Result
+    from policydiff.comparison import compare_documents, read_document
+    from policydiff.watch import without_ignored
+    from policydiff.watchfile import user_pattern
+
+    for pattern in ignore:
+        try:
+            user_pattern(pattern)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--ignore") from err
+    old_doc = without_ignored(read_document(old, selector=selector), ignore)
+    new_doc = without_ignored(read_document(new, selector=selector), ignore)
+    return Result(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
+
+
+def _stat(result: Any) -> str:
+    s = result.summary
+    line = (
+        f"{s.substantive} substantive · {s.added} added · {s.removed} removed · "
+        f"{s.modified} modified · {s.moved} moved · {s.unchanged} unchanged"
+    )
+    verdicts = [f"{n} {name}" for name, n in result.verdicts.items() if n]
+    return line + (f" · {', '.join(verdicts)}" if verdicts else "") + "\n"
 
 
 def _date_option(value: str | None, end: bool) -> datetime | None:
@@ -394,16 +537,19 @@ def explain(
     """Print, for each clause of FILE (or URL@DATE, live:URL), the frame policydiff reads:
     category, negation, modality, data, recipients, purposes, conditions, safeguards,
     retention, rights. Use it to see why a finding fired, or which words the lexicon lacks."""
+    import shutil
+
     from policydiff.comparison import read_document
     from policydiff.errors import PolicydiffError
     from policydiff.report.explain import render_explain
 
     try:
         document = read_document(_read(source, store_dir, archive), selector=selector)
-        text = render_explain(document, section)
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100
+        text = render_explain(document, section, width=max(60, width))
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
-    click.echo(text, nl=False)
+    _emit(text)
 
 
 @main.command(short_help="Follow a policy and each of its clauses through every version.")
@@ -427,6 +573,12 @@ def explain(
     help="With a git repository as SOURCE: the document's path in it "
     "(e.g. 'Telegram/Privacy Policy.md').",
 )
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the timeline into FILE instead of standard output.",
+)
 @_sources
 @_private
 def timeline(
@@ -436,6 +588,7 @@ def timeline(
     fmt: str,
     selector: str | None,
     path: str | None,
+    output: str | None,
     store_dir: str | None,
     archive: str | None,
 ) -> None:
@@ -481,15 +634,15 @@ def timeline(
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", output=output)
     elif fmt == "html":
         from policydiff.report.timeline import render_timeline_html
 
-        click.echo(render_timeline_html(result), nl=False)
+        _emit(render_timeline_html(result), output=output)
     else:
         from policydiff.report.timeline import render_timeline_text
 
-        click.echo(render_timeline_text(result), nl=False)
+        _emit(render_timeline_text(result), output=output, wrap=True)
 
 
 @main.command(short_help="Check every policy of a watch file; alert on substantive changes.")
@@ -772,3 +925,6 @@ def batch(
     )
     if report.failures:
         sys.exit(EXIT_ERROR)
+# --version on every command, not only on the group.
+for _command in main.commands.values():
+    click.version_option(__version__, prog_name="policydiff")(_command)

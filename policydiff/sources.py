@@ -79,9 +79,9 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
 def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
     """Anything ``compare()`` takes, as a snapshot.
 
-    A one-line ``str`` that names an existing file, or ends with a policy file's
-    extension, is read as a file (a missing one is an error); any other ``str`` is
-    the policy's text.
+    A ``Path``, or a one-line ``str``, is a path: a file that does not exist is an error
+    (``compare("old_version", "new_version")`` must not compare two words). A ``str`` of
+    several lines is the policy's text, as is anything ``compare_text`` is given.
     """
     if isinstance(value, Snapshot):
         return value
@@ -90,10 +90,10 @@ def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
     if isinstance(value, os.PathLike):
         return read_file(value)
     if isinstance(value, str):
-        if "\n" not in value and len(value) < 4096:
-            candidate = Path(value)
-            if candidate.is_file() or candidate.suffix.lower() in _MEDIA_TYPES:
-                return read_file(candidate)
+        if "\n" not in value:
+            if not Path(value).exists():
+                raise SourceNotFound(f"{value} (for a policy's text, use compare_text)")
+            return read_file(value)
         return Snapshot(content=value.encode("utf-8"), source="text")
     raise TypeError(f"cannot compare a {type(value).__name__}: give a path, bytes or str")
 

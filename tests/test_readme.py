@@ -26,7 +26,10 @@ END = "<!-- end cli-reference -->"
 
 def reference() -> str:
     parts = []
-    for args in ([], ["compare"]):
+    for args in (
+        [],
+        *([c] for c in ("compare", "timeline", "history", "fetch", "explain", "watch")),
+    ):
         result = CliRunner().invoke(
             main, [*args, "--help"], prog_name="policydiff", terminal_width=100
         )
