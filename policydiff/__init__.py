@@ -36,6 +36,7 @@ __all__ = [
     "explain",
     "fetch",
     "history",
+    "iter_history",
     "timeline_of",
 ]
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         explain,
         fetch,
         history,
+        iter_history,
         timeline_of,
     )
     from policydiff.errors import PolicydiffError
@@ -68,6 +70,7 @@ _LAZY = {
     "explain": "policydiff.api",
     "fetch": "policydiff.api",
     "history": "policydiff.api",
+    "iter_history": "policydiff.api",
     "timeline_of": "policydiff.api",
     "Result": "policydiff.api",
     "PolicydiffError": "policydiff.errors",

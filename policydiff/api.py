@@ -7,6 +7,7 @@ snapshots, and a path that does not exist is an error; ``compare_text`` takes th
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ __all__ = [
     "explain",
     "fetch",
     "history",
+    "iter_history",
     "timeline_of",
 ]
 
@@ -130,6 +132,30 @@ def history(
     from policydiff import versions
 
     return versions.history(source, path, start=start, end=end, store=_store(store))
+
+
+def iter_history(
+    source: str | os.PathLike[str],
+    path: str | None = None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    chunk: int = 32,
+) -> Iterator[Record]:
+    """The versions of a folder (or, with ``path``, of a git repository) one at a time, oldest
+    first: the dates are listed first, the contents read ``chunk`` at a time, so a long
+    history never sits in memory whole."""
+    from policydiff.versions import folder_versions, git_versions, read_versions
+
+    listing = git_versions(source, path) if path is not None else folder_versions(source)
+    listing = [
+        v
+        for v in listing
+        if (start is None or (v.recorded_at is not None and v.recorded_at >= start))
+        and (end is None or (v.recorded_at is not None and v.recorded_at <= end))
+    ]
+    for first in range(0, len(listing), max(1, chunk)):
+        yield from read_versions(listing[first : first + chunk])
 
 
 def timeline_of(

@@ -925,6 +925,8 @@ def batch(
     )
     if report.failures:
         sys.exit(EXIT_ERROR)
+
+
 # --version on every command, not only on the group.
 for _command in main.commands.values():
     click.version_option(__version__, prog_name="policydiff")(_command)

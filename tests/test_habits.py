@@ -208,7 +208,15 @@ def test_shell_completion_works_as_the_readme_says() -> None:
 
 def test_dir_and_help_show_the_public_names() -> None:
     names = dir(policydiff)
-    for name in ("compare", "compare_text", "explain", "fetch", "history", "timeline_of"):
+    for name in (
+        "compare",
+        "compare_text",
+        "explain",
+        "fetch",
+        "history",
+        "iter_history",
+        "timeline_of",
+    ):
         assert name in names
         assert callable(getattr(policydiff, name))
     assert "TYPE_CHECKING" not in names and "Any" not in names
@@ -241,6 +249,9 @@ def test_the_library_has_every_command(tmp_path: Path) -> None:
     records = policydiff.history(PRIVACY)
     assert len(records) == 41 and all(r.at for r in records)
     assert [r.at.date().isoformat() for r in records if r.technical] == ["2022-09-20", "2025-09-23"]
+    one_by_one = policydiff.iter_history(PRIVACY, chunk=7)
+    assert not isinstance(one_by_one, list)
+    assert [r.snapshot.sha256 for r in one_by_one] == [r.snapshot.sha256 for r in records]
     timeline = policydiff.timeline_of(PRIVACY, start=records[-5].at)
     assert timeline.captures == 5 and isinstance(timeline, policydiff.Timeline)
     assert "8.3" in policydiff.explain(HEADLINE_NEW, section="8.3")
