@@ -127,3 +127,21 @@ def test_console_script_runs_as_a_module() -> None:
     )
     assert proc.returncode == 1
     assert "8.3 Law Enforcement Authorities" in proc.stdout
+
+
+def test_comparing_two_local_files_imports_no_network_stack_numpy_scipy_or_bs4() -> None:
+    # Start-up time (issue 12): a command imports only what it needs.
+    script = (
+        "import sys\n"
+        "from policydiff.cli import main\n"
+        "try:\n"
+        f"    main(['compare', {str(HEADLINE_OLD)!r}, {str(HEADLINE_NEW)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('requests', 'urllib3', 'numpy', 'scipy', 'bs4', 'lxml')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
