@@ -176,6 +176,24 @@ def test_test_notify_sends_one_message(tmp_path: Path) -> None:
     assert [b["title"] for b in bodies] == ["policydiff: test notification"]
 
 
+def test_several_apprise_urls_chat_and_mail_each_get_the_message(tmp_path: Path) -> None:
+    from nightly import smtp_server
+
+    watchfile = _watchfile(tmp_path / "watch.toml", "https://example.org")
+    with receiver() as hook, smtp_server() as (mailbox, port):
+        mail = f"mailto://127.0.0.1:{port}?from=watch@policydiff.test&to=desk@policydiff.test&mode=insecure"
+        result = CliRunner().invoke(
+            main,
+            ["watch", str(watchfile), "--test-notify"],
+            env={ENV: f"{hook.apprise_url}, {mail}"},
+        )
+        bodies, messages = list(hook.bodies), list(mailbox.messages)
+    assert result.exit_code == 0, result.output
+    assert "apprise: 2 Apprise URL(s) (json, mailto)" in result.stdout
+    assert [b["title"] for b in bodies] == ["policydiff: test notification"]
+    assert len(messages) == 1 and b"Subject: policydiff: test notification" in messages[0]
+
+
 def test_a_refused_apprise_delivery_is_a_failure(tmp_path: Path) -> None:
     watchfile = _watchfile(tmp_path / "watch.toml", "https://example.org")
     with receiver() as hook:
