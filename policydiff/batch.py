@@ -36,6 +36,7 @@ from policydiff.comparison import compare_documents, read_document
 from policydiff.errors import SourceError, SourceNotFound
 from policydiff.files import write_atomic
 from policydiff.models import ClauseChange, Comparison, Document, Snapshot
+from policydiff.report.story import importance
 from policydiff.versions import (
     Version,
     folder_versions,
@@ -420,7 +421,7 @@ def _change_row(position: int, change: ClauseChange) -> dict[str, Any]:
         "number": number,
         "verdict": change.verdict and change.verdict.value,
         "category": change.category and change.category.value,
-        "importance": _importance(getattr(change, "importance", None)),
+        "importance": importance(change),
         "old_text": change.old_text or None,
         "new_text": change.new_text or None,
         "findings": [
@@ -436,11 +437,6 @@ def _change_row(position: int, change: ClauseChange) -> dict[str, Any]:
             for f in change.findings
         ],
     }
-
-
-def _importance(value: object) -> float | None:
-    value = getattr(value, "value", value)  # an enum of levels, or a number
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _concept(value: object) -> str | None:

@@ -227,6 +227,9 @@ def test_the_dataset_holds_every_pair_and_the_headline_change(
     assert change["service"] == "telegram.org"
     assert change["old_date"] == datetime(2024, 7, 15, 18, 14, 41, tzinfo=UTC)
     assert "condition_broadened" in [f["label"] for f in change["findings"]]
+    assert change["importance"] > 1  # as the reports weigh it: among what matters most
+    concepts = {f["label"]: f["concept"] for f in change["findings"]}
+    assert concepts["safeguard_added"] == "https://w3id.org/dpv#LegalComplianceAssessment"
     explanations = " ".join(f["explanation"] for f in change["findings"])
     assert "trigger broadened from terrorism to criminal activity" in explanations
     # The German pair says the same, in German, from the manifest as from the folder.
