@@ -619,7 +619,7 @@ class DaskCluster:
                 n_workers=self.workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: never a clash with a running cluster
                 silence_logs=logging.ERROR,
             )
         client = Client(self.address or cluster)  # type: ignore[no-untyped-call]
