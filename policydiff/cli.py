@@ -725,13 +725,16 @@ def watch(
                     "(give the --out of your runs)",
                     param_hint="--out",
                 )
+            from policydiff.normalize.text import one_line
+
             state = WatchState(out)
             click.echo(f"{'policy':<28} {'last check':<26} {'last change':<26} last error")
             for policy in config.policies:
                 entry = state.policy(policy.name)
                 click.echo(
-                    f"{policy.name:<28} {entry.get('last_check') or '-':<26} "
-                    f"{entry.get('last_change') or '-':<26} {entry.get('last_error') or '-'}"
+                    f"{policy.name:<28} {one_line(entry.get('last_check') or '-'):<26} "
+                    f"{one_line(entry.get('last_change') or '-'):<26} "
+                    f"{one_line(entry.get('last_error') or '-')}"
                 )
             return
         from policydiff.archive.http import Session
@@ -747,8 +750,10 @@ def watch(
         )
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
+    from policydiff.normalize.text import one_line
+
     for outcome in outcomes:
-        line = f"{outcome.name:<28} {outcome.status:<9} {outcome.message}"
+        line = f"{outcome.name:<28} {outcome.status:<9} {one_line(outcome.message)}"
         click.echo(line, err=outcome.status == "failed")
     changed = sum(o.status == "changed" for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)

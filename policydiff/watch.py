@@ -250,7 +250,12 @@ def _check(
             "same content as the last version",
             fetch_seconds=fetched - started,
         )
-    comparison = _compare(baseline.snapshot(), stored.snapshot(), policy)
+    # Named by URL, not by their files in the store: reports are published.
+    comparison = _compare(
+        dataclasses.replace(baseline.snapshot(), name=None),
+        dataclasses.replace(stored.snapshot(), name=None),
+        policy,
+    )
     compared = time.perf_counter()
     fetch_seconds, compare_seconds = fetched - started, compared - fetched
     if not comparison.summary.substantive:
@@ -371,7 +376,8 @@ def _write_reports(
             kind: f"{base_url}/{quote(policy.name)}/{quote(path.name)}"
             for kind, path in paths.items()
         }
-    return {kind: str(path) for kind, path in paths.items()}
+    # Else relative to --out (where feed.xml is): what gets published names no local folder.
+    return {kind: path.relative_to(out).as_posix() for kind, path in paths.items()}
 
 
 def _alert(alert_id: str, policy: Policy, comparison: Comparison, reports: dict[str, str]) -> Alert:

@@ -414,3 +414,50 @@ def test_the_feed_stays_valid_xml_with_control_characters(
         )
     assert outcomes[0].status == "changed"
     ElementTree.parse(out / "feed.xml")  # raises on invalid XML
+
+
+# -- 4: a URL is never markup ---------------------------------------------------------------
+def test_a_hostile_url_is_no_markup_in_any_report(server: HostileServer, tmp_path: Path) -> None:
+    from browser import open_page
+    from markdown_it import MarkdownIt
+
+    old = tmp_path / "old.md"
+    old.write_bytes(b"# Privacy Policy\n\n## 1. Data\n\nWe collect your phone number.\n")
+    url = f"{server.base}/ok?q=>)<script>alert(1)</script><img src=x onerror=alert(2)>"
+    reports = {}
+    for fmt in ("markdown", "html", "text"):
+        code, out, err = cli("compare", "--allow-private", "--format", fmt, str(old), f"live:{url}")
+        assert code == 1, err
+        reports[fmt] = out
+    rendered = MarkdownIt("commonmark").enable("strikethrough").render(reports["markdown"])
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "alert(1)</script>" not in reports["html"] and "<img src=x" not in reports["html"]
+    (tmp_path / "markdown.html").write_text(rendered, "utf-8")
+    (tmp_path / "report.html").write_text(reports["html"], "utf-8")
+    for name in ("markdown.html", "report.html"):
+        with open_page(tmp_path / name) as (_, visit):
+            pass
+        assert visit.dialogs == [], name
+
+
+def test_published_files_name_no_local_folder(server: HostileServer, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    watch = parse_watchfile(
+        f'[defaults]\nallow_private = true\n[[policy]]\nname = "p"\nurl = "{server.base}/page"\n',
+        "w.toml",
+    )
+    for page in (POLICY, CHANGED):
+        server.page = page
+        outcomes = run_watch(
+            watch,
+            store=Store(tmp_path / "s"),
+            out=out,
+            session=Session(Limits(**FAST)),  # type: ignore[arg-type]
+        )
+    assert outcomes[0].status == "changed"
+    assert (
+        outcomes[0].reports["html"].startswith("p/")
+        and (out / outcomes[0].reports["html"]).is_file()
+    )
+    for name in ("feed.xml", "run.json", "feed.json"):
+        assert str(tmp_path) not in (out / name).read_text(), name

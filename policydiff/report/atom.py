@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from policydiff.normalize.text import printable
+
 __all__ = ["FeedEntry", "render_feed"]
 
 
@@ -42,18 +44,21 @@ def render_feed(
     # feedgen puts the entry added last first: add them oldest first.
     for entry in sorted(entries, key=lambda e: (e.updated, e.id)):
         item = feed.add_entry()
-        item.id(entry.id)
-        item.title(entry.title)
+        item.id(_clean(entry.id))
+        item.title(_clean(entry.title))
         item.updated(entry.updated)
         if entry.link:
-            item.link(href=entry.link, rel="alternate", type="text/html")
+            item.link(href=_clean(entry.link), rel="alternate", type="text/html")
         item.summary(_clean(entry.summary))
         item.content(_clean(entry.content), type="text")
     return str(feed.atom_str(pretty=True).decode("utf-8"))
 
 
 def _clean(text: str) -> str:
-    """XML 1.0 has no place for most control characters: drop them."""
+    """XML 1.0 has no place for most control characters: drop them (and bidi controls,
+    which would reorder the text in a reader)."""
     return "".join(
-        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF))
+        ch
+        for ch in printable(text)
+        if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF))
     )

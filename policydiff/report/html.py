@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from policydiff._version import __version__
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Snapshot
 from policydiff.normalize.numbering import split_number
-from policydiff.normalize.text import shorten
+from policydiff.normalize.text import printable, shorten
 from policydiff.report.redline import pieces, source_facts
 from policydiff.report.story import (
     LEGEND,
@@ -137,8 +137,9 @@ for (const [id, cls] of [["toggle-sbs", "side-by-side"], ["toggle-context", "con
 
 def link(url: str | None, text: str) -> str:
     """A link only for http(s) URLs; anything else (javascript:, data:) is plain text."""
+    text = printable(text)
     if url and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{escape(url, quote=True)}" rel="noreferrer">{escape(text)}</a>'
+        return f'<a href="{escape(printable(url), quote=True)}" rel="noreferrer">{escape(text)}</a>'
     return escape(text)
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from policydiff.models import Comparison, Snapshot
-from policydiff.normalize.text import shorten
+from policydiff.normalize.text import printable, shorten
 from policydiff.report.html import dates
 from policydiff.report.redline import pieces, source_facts
 from policydiff.report.story import (
@@ -27,7 +28,7 @@ from policydiff.report.story import (
 if TYPE_CHECKING:
     from policydiff.report import Options
 
-__all__ = ["escape_markdown", "render", "render_markdown"]
+__all__ = ["escape_markdown", "link_destination", "render", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 
@@ -103,11 +104,24 @@ def _lines(comparison: Comparison) -> Iterator[str]:
     yield f"- **After:** {_source(comparison.new)}"
 
 
+def link_destination(url: str) -> str:
+    """``url`` safe inside ``[text](<…>)``: every character that could end the destination
+    or open markup (``<>()"'`` `` ` `` ``\\``, spaces, controls) percent-encoded."""
+    return quote(printable(url), safe=_URL_SAFE)
+
+
+_URL_SAFE = ":/?#[]@!$&*+,;=%-._~"
+
+
 def _source(snapshot: Snapshot) -> str:
     facts = dict(source_facts(snapshot, ""))
-    name = escape_markdown(snapshot.label)
+    name = escape_markdown(printable(snapshot.label))
     link = snapshot.archive_url or snapshot.url
-    shown = f"[{name}](<{link}>)" if link and link.startswith(("http://", "https://")) else name
+    shown = (
+        f"[{name}](<{link_destination(link)}>)"
+        if link and link.lower().startswith(("http://", "https://"))
+        else name
+    )
     parts = [shown]
     if "captured" in facts:
         parts.append(f"captured {facts['captured']}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policydiff.models import ChangeKind, Comparison, Snapshot
+from policydiff.normalize.text import one_line
 from policydiff.report.story import (
     LEGEND,
     Item,
@@ -181,7 +182,7 @@ def _describe(snapshot: Snapshot, title: str) -> str:
     if snapshot.archive_url:
         parts.append(snapshot.archive_url)
     parts.append(f"sha256 {snapshot.sha256[:12]}")
-    return " · ".join(parts)
+    return one_line(" · ".join(parts))  # a URL or name may hold what drives a terminal
 
 
 def _change(item: Item, paint: _Paint, width: int) -> Iterator[str]:
