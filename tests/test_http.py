@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from misbehaving import POLICY, MisbehavingServer
+from misbehaving import POLICY, MisbehavingServer, bomb
 
 from policydiff.archive.http import USER_AGENT, Limits, Session
 from policydiff.errors import (
@@ -19,6 +19,7 @@ from policydiff.errors import (
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MisbehavingServer]:
+    bomb()  # compressed before the clock starts: under load it takes longer than a read timeout
     with MisbehavingServer() as running:
         yield running
 
