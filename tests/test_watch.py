@@ -264,10 +264,12 @@ def _result(store: Path, out: Path, log: Path) -> tuple[list[str], list[str], li
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".json")
     )
     feed = sorted(e.id for e in feedparser.parse(str(out / "feed.xml")).entries)
+    # Alerts are at least once with a stable id (README, security model): a run killed between
+    # a delivery and its record delivers it again, with the same id, which receivers fold.
     alerts = (
-        [json.loads(line)["body"]["id"] for line in log.read_text().splitlines()]
+        {json.loads(line)["body"]["id"] for line in log.read_text().splitlines()}
         if log.exists()
-        else []
+        else set()
     )
     return files, feed, sorted(alerts)
 
