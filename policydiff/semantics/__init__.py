@@ -144,10 +144,11 @@ def annotate(
         return changes
     lex = lexicon(language)
     generic = {e.name for e in lex.families["data"] if e.generic}
-    # The old document's practices, read only if an added clause needs them.
-    known = functools.cache(
-        lambda: _inventory(before, lex, generic) if before is not None else frozenset()
-    )
+
+    # Whether the old document states a practice, read only when an added clause asks.
+    def known(practice: Practice) -> bool:
+        return _stated_before(practice, before, lex)
+
     result = []
     for change in changes:
         if not change.substantive:
@@ -184,7 +185,7 @@ def _findings(
     category: Category,
     generic: set[str],
     lex: Lexicon,
-    known: Callable[[], frozenset[Practice]] = frozenset,
+    known: Callable[[Practice], bool] = lambda _: False,
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
         kind = _clause_kind(old, generic)
@@ -248,7 +249,7 @@ def _findings(
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
             key = _key(new, generic)
-            extends = kind == "practice" and key[2] is not None and _extends(key, known())
+            extends = kind == "practice" and key[2] is not None and known(key)
             if not extends or not findings:
                 findings.insert(
                     0,
@@ -385,25 +386,29 @@ def _key(frame: Frame, generic: set[str]) -> Practice:
     return frame.category, actions[0].name, main
 
 
-def _inventory(document: Document, lex: Lexicon, generic: set[str]) -> frozenset[Practice]:
-    """The practices a document states: (category, action, data) for each kind of data
-    each practice names."""
-    known: set[Practice] = set()
+def _stated_before(practice: Practice, document: Document | None, lex: Lexicon) -> bool:
+    """True when ``document`` already states this practice (same category, action and
+    data): a clause added to it extends it rather than adding a practice. Only the clauses
+    that name the data are read."""
+    category, action, data = practice
+    if document is None or data is None:
+        return False
+    entry = next((e for e in lex.families["data"] if e.name == data), None)
+    verb = next((e for e in lex.families["actions"] if e.name == action), None)
+    if entry is None or verb is None:
+        return False
+    generic = {e.name for e in lex.families["data"] if e.generic}
     for clause in document.clauses:
-        if clause.role is not ClauseRole.PRACTICE:
+        if (
+            clause.role is not ClauseRole.PRACTICE
+            or not entry.pattern.search(clause.text)
+            or not (verb.pattern.search(clause.text) or clause.lead_in)
+        ):
             continue
         frame = frame_of(clause.text, clause.lead_in, lex, clause.section)
-        category, action, _ = _key(frame, generic)
-        for term in frame.get("data"):
-            if term.name not in generic:
-                known.add((category, action, term.name))
-    return frozenset(known)
-
-
-def _extends(practice: Practice, known: frozenset[Practice]) -> bool:
-    """True when the document already states this practice (same category, action and
-    data): a clause added to it extends it rather than adding a practice."""
-    return practice[2] is not None and practice in known
+        if _key(frame, generic)[:2] == (category, action) and data in frame.names("data"):
+            return True
+    return False
 
 
 def _words_of(frame: Frame, family: str) -> str:
