@@ -233,6 +233,11 @@ def test_timeline_reads_on_a_phone_with_a_legend_and_reverts_folded(
 ) -> None:
     text = telegram_timeline["text"]
     assert "2024-05-09  back to the text of 2024-05-06" in text
+    from policydiff.languages import rules
+
+    labels = set(rules()["importance"]["findings"]) - {"reworded"} | {"policy_change", "date_line"}
+    for output in (text, telegram_timeline["html"]):
+        assert not [label for label in labels if label in output]
     assert "Widened: less protective for you" in text
     data = json.loads(telegram_timeline["json"])
     reverts = [s for s in data["steps"] if s["back_to"]]

@@ -114,14 +114,22 @@ def _visible(html: str) -> str:
 _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
-@pytest.mark.parametrize("fmt", ["text", "html", "markdown"])
+def _rendered(comparison: Comparison, fmt: str) -> str:
+    if fmt == "mail":
+        from policydiff.report.mail import render_mail_html, subject
+
+        return subject(comparison, "policy") + "\n" + render_mail_html(comparison)
+    return render(comparison, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown", "mail"])
 @pytest.mark.parametrize("pair", ["headline", "zoom", "whatsapp"])
 def test_no_snake_case_label_reaches_people(
     fmt: str, pair: str, request: pytest.FixtureRequest
 ) -> None:
     comparison: Comparison = request.getfixturevalue(pair)
-    out = render(comparison, fmt)
-    shown = _visible(out) if fmt == "html" else out.replace("\\_", "_")
+    out = _rendered(comparison, fmt)
+    shown = _visible(out) if fmt in ("html", "mail") else out.replace("\\_", "_")
     policy = comparison.old_document.clauses + comparison.new_document.clauses
     words = " ".join(c.text for c in policy)
     labels = [w for w in _SNAKE.findall(shown) if w not in words]
