@@ -296,3 +296,24 @@ def test_the_zoom_report_shows_the_ai_training_change_on_the_first_screen(
         assert body.lower().index("what matters") < body.lower().index("sources")
         screenshot(page, f"compare-zoom-{width}.png")
     assert visit.console == []
+
+
+def test_a_shortened_hash_copies_whole(headline_html: Path) -> None:
+    with open_page(headline_html) as (page, visit):
+        copied = page.evaluate(  # type: ignore[attr-defined]
+            """() => {
+              const code = document.querySelector("code.hash");
+              const range = document.createRange();
+              range.selectNodeContents(code);
+              window.getSelection().removeAllRanges();
+              window.getSelection().addRange(range);
+              const event = new ClipboardEvent("copy", {clipboardData: new DataTransfer(),
+                                                        bubbles: true, cancelable: true});
+              code.dispatchEvent(event);
+              return [code.textContent, event.clipboardData.getData("text/plain")];
+            }"""
+        )
+    shown, whole = copied
+    assert len(shown) == 13 and shown.endswith("…")
+    assert len(whole) == 64 and whole.startswith(shown[:12])
+    assert visit.console == []

@@ -119,7 +119,8 @@ footer { margin-top: 3rem; font: .75rem system-ui, sans-serif; color: var(--mute
 SCRIPT = """
 document.addEventListener("copy", (event) => {
   const node = window.getSelection().anchorNode;
-  const hash = node && node.parentElement && node.parentElement.closest("code.hash");
+  const element = node && (node.nodeType === 1 ? node : node.parentElement);
+  const hash = element && element.closest("code.hash");
   if (!hash) return;
   event.clipboardData.setData("text/plain", hash.dataset.full);
   event.preventDefault();

@@ -128,8 +128,8 @@ def _html(timeline: Timeline) -> Iterator[str]:
         '<p class="legend"><span class="dot widened"></span> widened: less protective for you '
         '<span class="dot narrowed"></span> narrowed: more protective '
         '<span class="dot mixed"></span> mixed: some of each '
-        '<span class="dot neutral"></span> reworded or cosmetic only · a bigger mark, more '
-        "changed clauses</p>"
+        '<span class="dot neutral"></span> reworded or cosmetic only (or back to an earlier '
+        "text) · a bigger mark, more changed clauses</p>"
     )
     yield from _chart(timeline)
     yield '<section class="summary">'
@@ -292,15 +292,20 @@ def _chart(timeline: Timeline) -> Iterator[str]:
         if not version.at:
             continue
         step: Step | None = steps_by_new.get(id(version.snapshot))
-        amount = step.substantive + step.cosmetic / 4 if step else 0
+        revert = step is not None and step.back_to is not None
+        amount = step.substantive + step.cosmetic / 4 if step and not revert else 0
         radius = min(4 + 4 * math.sqrt(amount), 22)
-        colour = COLOURS.get(step.verdict if step else None, COLOURS[None])
+        colour = (
+            COLOURS[None] if revert else COLOURS.get(step.verdict if step else None, COLOURS[None])
+        )
         cx = x(version.at)
         lane = next((k for k in range(len(lanes)) if ends.get(k, -1e9) + 2 < cx - radius), 0)
         ends[lane] = cx + radius
         cy = height // 2 + lanes[lane]
         label = f"{_date(version.at)}: " + (
-            f"{step.substantive} substantive, {step.cosmetic} cosmetic, {step.verdict or 'no substantive change'}"
+            _revert(step)
+            if step and step.back_to is not None
+            else f"{step.substantive} substantive, {step.cosmetic} cosmetic, {step.verdict or 'no substantive change'}"
             if step
             else f"first version, {len(version.document.clauses)} clauses"
         )
