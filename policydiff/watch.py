@@ -14,12 +14,14 @@ again finishes the work and sends nothing twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +50,7 @@ __all__ = ["Outcome", "WatchState", "run_watch", "without_ignored"]
 
 FEED_TITLE = "policydiff: substantive changes"
 POLICY_DEADLINE = 600.0  # seconds of network work for one policy, retries and pauses included
+LOCK_NAME = "watch.lock"  # in --out, and (with a dot) in the store: one run at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,42 @@ def run_watch(
     ``base_url`` (else the watch file's ``base_url``) is where ``out`` is published: the
     feed's and the alerts' links to reports are absolute under it."""
     out.mkdir(parents=True, exist_ok=True)
+    with (
+        _exclusive(out / LOCK_NAME, f"--out {out}"),
+        _exclusive(Path(store.root) / f".{LOCK_NAME}", f"the store {store.root}"),
+    ):
+        return _run(watch, store, out, jobs, only, session, clock, policy_deadline, base_url)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the block: two runs on one output folder or one
+    store would send every alert twice and store a capture twice."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise PolicydiffError(
+                f"another watch run is using {what}; try again when it has finished"
+            ) from err
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run(
+    watch: WatchFile,
+    store: Store,
+    out: Path,
+    jobs: int,
+    only: Iterable[str] | None,
+    session: Session | None,
+    clock: Callable[[], datetime],
+    policy_deadline: float,
+    base_url: str | None,
+) -> list[Outcome]:
     wanted = set(only or ())
     unknown = wanted - {p.name for p in watch.policies}
     if unknown:
@@ -224,24 +263,42 @@ def _check(
     snapshot = _fetch(policy, store, session, archive_for, clock)
     fetched = time.perf_counter()
     remembered = state.policy(policy.name)
-    baseline_path = remembered.get("baseline")
-    baseline: Stored | None = None
-    if baseline_path and Path(baseline_path).is_file():
-        baseline = next(
-            (s for s in store.captures(policy.url) if str(s.path) == baseline_path), None
-        )
-    if baseline is None and not remembered:
+    baseline = _baseline(remembered, store, policy.url)
+    recorded = remembered.get("baseline_sha256") or remembered.get("baseline")
+    if baseline is None and not recorded:
         baseline = store.latest(policy.url)
     stored = store.put(snapshot, http_status=200, policy=policy.name)
     now = clock().isoformat()
-    if baseline is None:
-        state.update(policy.name, baseline=str(stored.path), last_check=now, last_error=None)
+    if baseline is None and recorded and remembered.get("baseline_sha256") != stored.sha256:
+        # The last version is gone from the store (deleted, or another store): this
+        # capture cannot be compared with it. Say so loudly; it is the new baseline.
+        state.update(
+            policy.name,
+            baseline_sha256=stored.sha256,
+            baseline=None,
+            last_check=now,
+            last_error="the last version is no longer in the store",
+        )
         return Outcome(
             policy.name,
-            "first",
-            f"first capture stored: {stored.path.name}",
+            "failed",
+            f"the last version (sha256 {str(remembered.get('baseline_sha256') or '?')[:12]}) is "
+            "no longer in the store, so this capture cannot be compared with it; it is kept as "
+            "the new baseline",
             fetch_seconds=fetched - started,
         )
+    if baseline is None:
+        if not recorded:
+            state.update(
+                policy.name, baseline_sha256=stored.sha256, last_check=now, last_error=None
+            )
+            return Outcome(
+                policy.name,
+                "first",
+                f"first capture stored: {stored.path.name}",
+                fetch_seconds=fetched - started,
+            )
+        baseline = stored  # the same content as the recorded baseline
     if baseline.sha256 == stored.sha256:
         state.update(policy.name, last_check=now, last_error=None)
         return Outcome(
@@ -259,7 +316,13 @@ def _check(
     compared = time.perf_counter()
     fetch_seconds, compare_seconds = fetched - started, compared - fetched
     if not comparison.summary.substantive:
-        state.update(policy.name, baseline=str(stored.path), last_check=now, last_error=None)
+        state.update(
+            policy.name,
+            baseline_sha256=stored.sha256,
+            baseline=None,
+            last_check=now,
+            last_error=None,
+        )
         quiet = len(comparison.changed())
         return Outcome(
             policy.name,
@@ -268,8 +331,14 @@ def _check(
             fetch_seconds=fetch_seconds,
             compare_seconds=compare_seconds,
         )
-    alert_id = f"tag:policydiff,2026:{policy.name}/{baseline.sha256[:16]}-{stored.sha256[:16]}"
-    reports = _write_reports(comparison, policy, stored, out, state.base_url)
+    # Each change is its own alert, also when a policy flips back and forth (A -> B -> A -> B):
+    # the id counts the policy's changes. A rerun of the same change (killed, or a target
+    # failed) keeps the count, so the id, the reports and the feed entry stay the same.
+    event = int(remembered.get("changes") or 0) + 1
+    alert_id = (
+        f"tag:policydiff,2026:{policy.name}/{event}/{baseline.sha256[:16]}-{stored.sha256[:16]}"
+    )
+    reports = _write_reports(comparison, policy, stored, out, state.base_url, event)
     alert = _alert(alert_id, policy, comparison, reports)
     state.add_feed_entry(
         FeedEntry(
@@ -299,7 +368,9 @@ def _check(
         )
     state.update(
         policy.name,
-        baseline=str(stored.path),
+        baseline_sha256=stored.sha256,
+        baseline=None,
+        changes=event,
         last_check=now,
         last_change=now,
         last_error=None,
@@ -314,6 +385,20 @@ def _check(
         fetch_seconds=fetch_seconds,
         compare_seconds=compare_seconds,
     )
+
+
+def _baseline(remembered: dict[str, Any], store: Store, url: str) -> Stored | None:
+    """The stored capture the last run left as the baseline: found by its content digest
+    (a path would change with the store's spelling: relative, absolute, moved)."""
+    digest = remembered.get("baseline_sha256")
+    legacy = remembered.get("baseline")  # a path, as older versions recorded it
+    captures = store.captures(url)
+    if digest:
+        return next((s for s in reversed(captures) if s.sha256 == digest), None)
+    if legacy:
+        wanted = Path(str(legacy)).resolve()
+        return next((s for s in captures if s.path.resolve() == wanted), None)
+    return None
 
 
 def _fetch(
@@ -357,12 +442,20 @@ def without_ignored(document: Document, ignore: Iterable[str]) -> Document:
 
 
 def _write_reports(
-    comparison: Comparison, policy: Policy, stored: Stored, out: Path, base_url: str | None
+    comparison: Comparison,
+    policy: Policy,
+    stored: Stored,
+    out: Path,
+    base_url: str | None,
+    event: int = 1,
 ) -> dict[str, str]:
-    """Write the reports; returns where each is: its URL under ``base_url``, else its path."""
+    """Write the reports; returns where each is: its URL under ``base_url``, else its path.
+
+    Named by the new version's capture time and the policy's change count: a version seen
+    before (a flip back) gets reports of its own, not the earlier change's overwritten."""
     folder = out / policy.name
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{stored.captured_at:%Y%m%d%H%M%S}"
+    stem = f"{stored.captured_at:%Y%m%d%H%M%S}-{event}"
     paths = {
         "html": folder / f"{stem}.html",
         "markdown": folder / f"{stem}.md",

@@ -88,6 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404)
 
+    def do_POST(self) -> None:
+        """A webhook receiver: records each body, answers 204."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.posts.append(json.loads(self.rfile.read(length) or b"null"))
+        self._send(204)
+
     def _cdx(self, kind: str) -> None:
         """An archive index (pywb's JSON lines) that is not what it should be."""
         bodies = {
@@ -116,6 +122,7 @@ class HostileServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.stopping = threading.Event()
         self.page = POLICY
+        self.posts: list[object] = []
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

@@ -20,7 +20,13 @@ from hostile_server import CHANGED, CONTROLS, POLICY, HostileServer
 
 from policydiff.archive.http import Limits, Session, public_address, redact_url
 from policydiff.cli import main
-from policydiff.errors import DeadlinePassed, NotifyError, RefusedAddress, WatchFileError
+from policydiff.errors import (
+    DeadlinePassed,
+    NotifyError,
+    PolicydiffError,
+    RefusedAddress,
+    WatchFileError,
+)
 from policydiff.store import Store
 from policydiff.watch import run_watch
 from policydiff.watchfile import parse_watchfile
@@ -461,3 +467,66 @@ def test_published_files_name_no_local_folder(server: HostileServer, tmp_path: P
     )
     for name in ("feed.xml", "run.json", "feed.json"):
         assert str(tmp_path) not in (out / name).read_text(), name
+
+
+# -- 6 and 7: alerts once per change, one run at a time, the baseline by its content ---------
+def _night(server: HostileServer, tmp_path: Path, page: bytes, store: Path | str) -> str:
+    server.page = page
+    watch = parse_watchfile(
+        f'[defaults]\nallow_private = true\nnotify = ["webhook"]\n'
+        f'[notify.webhook]\nurl = "{server.base}/hook"\n'
+        f'[[policy]]\nname = "p"\nurl = "{server.base}/page"\n',
+        "w.toml",
+    )
+    (outcome,) = run_watch(
+        watch,
+        store=Store(store),
+        out=tmp_path / "o",
+        session=Session(Limits(**FAST)),  # type: ignore[arg-type]
+    )
+    return outcome.status
+
+
+def test_a_policy_that_flips_back_and_forth_alerts_each_time(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    server.posts.clear()
+    nights = [POLICY, CHANGED, POLICY, CHANGED]
+    statuses = [_night(server, tmp_path, page, tmp_path / "s") for page in nights]
+    assert statuses == ["first", "changed", "changed", "changed"]
+    ids = [post["id"] for post in server.posts]  # type: ignore[index]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    feed = ElementTree.parse(tmp_path / "o" / "feed.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3
+    assert len(list((tmp_path / "o" / "p").glob("*.html"))) == 3
+
+
+def test_a_second_run_on_the_same_folders_is_refused(server: HostileServer, tmp_path: Path) -> None:
+    import fcntl
+
+    (tmp_path / "o").mkdir()
+    with (tmp_path / "o" / "watch.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(PolicydiffError, match="another watch run is using --out"):
+            _night(server, tmp_path, POLICY, tmp_path / "s")
+    assert _night(server, tmp_path, POLICY, tmp_path / "s") == "first"
+
+
+def test_the_baseline_is_found_by_content_not_by_path(
+    server: HostileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _night(server, tmp_path, POLICY, "s") == "first"  # a relative --store
+    assert _night(server, tmp_path, CHANGED, tmp_path / "s") == "changed"  # the same, absolute
+
+
+def test_a_deleted_baseline_is_said_not_taken_for_a_first_capture(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    assert _night(server, tmp_path, POLICY, tmp_path / "s") == "first"
+    for capture in (tmp_path / "s").rglob("*.md*"):
+        capture.unlink()
+    server.page = CHANGED
+    assert _night(server, tmp_path, CHANGED, tmp_path / "s") == "failed"
+    state = json.loads((tmp_path / "o" / "state.json").read_text())
+    assert "no longer in the store" in state["policies"]["p"]["last_error"]
