@@ -131,6 +131,7 @@ def unwayback_url(url: str) -> str:
 def parse_html(text: str, selector: str | None = None, base_url: str | None = None) -> Parsed:
     """The blocks of an HTML page; ``base_url`` resolves relative links."""
     text = _without_toolbar(text)
+    _check_depth_early(text)
     soup = BeautifulSoup(text, "lxml")
     _check_depth(soup)
     title = _page_title(soup)
@@ -175,6 +176,55 @@ def _without_toolbar(text: str) -> str:
         return text
     out.append(text[done:])
     return "".join(out)
+
+
+_TAG_EDGE = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_RAW_TEXT = frozenset({"script", "style", "template", "textarea", "title", "xmp"})
+# Elements whose end tag may be left out, or that have none: they are not counted.
+_UNCOUNTED = frozenset(
+    {
+        *("p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option"),
+        *("optgroup", "colgroup", "caption", "rb", "rt", "rtc", "rp", "area", "base", "br"),
+        *("col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"),
+        *("param", "keygen"),
+    }
+)
+
+
+def _check_depth_early(text: str) -> None:
+    """Refuse markup nested far too deep before bs4 builds it (which takes seconds per
+    megabyte of such nesting): a cheap count of open elements, four times the real limit.
+    Comments and the text of scripts and styles are skipped, each in one jump."""
+    depth = 0
+    position = 0
+    lowered: str | None = None  # made once, at the first script
+    while True:
+        match = _TAG_EDGE.search(text, position)
+        if match is None:
+            return
+        position = match.end()
+        if match.group(0) == "<!--":
+            end = text.find("-->", position)
+            if end == -1:
+                return
+            position = end + 3
+            continue
+        name = match.group(2).lower()
+        if not match.group(1) and name in _RAW_TEXT:
+            lowered = text.lower() if lowered is None else lowered
+            end = lowered.find(f"</{name}", position)
+            if end == -1:
+                return
+            position = end
+            continue
+        if match.group(3) or name in _UNCOUNTED:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > 4 * MAX_DEPTH:
+                raise NestingTooDeep(MAX_DEPTH)
 
 
 def _check_depth(soup: BeautifulSoup) -> None:

@@ -6,6 +6,7 @@ Each slot keeps the words it came from, so every finding can quote its evidence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -63,12 +64,17 @@ def _matches(
         for match in entry.pattern.finditer(text):
             found.append((match.start(), match.end(), entry))
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far, sorted and disjoint: a new span overlaps one only if it
+    # overlaps a neighbour (bisect), so a clause with thousands of matches stays fast.
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[tuple[int, Term]] = []
     for start, end, entry in found:
-        if any(start < b and a < end for a, b in taken):
+        at = bisect.bisect_right(starts, start)
+        if (at > 0 and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
             continue
-        taken.append((start, end))
+        starts.insert(at, start)
+        ends.insert(at, end)
         chosen.append((start, Term(entry.name, text[start:end], entry.rank)))
     return [term for _, term in sorted(chosen, key=lambda c: c[0])]
 
@@ -227,11 +233,10 @@ def _organisations(
             if not _OWNER.search(text[max(0, m.start() - 30) : m.start()])
         ]
     if sharing:
-        verbs = [
-            text.lower().find(t.words.lower())
-            for t in slots.get("actions", ())
-            if t.name in _SHARING
-        ]
+        lowered = text.lower()  # once: a long clause holds thousands of actions
+        verbs = sorted(
+            {lowered.find(t.words.lower()) for t in slots.get("actions", ()) if t.name in _SHARING}
+        )
         for match in _NAMED_AFTER.finditer(text):
             # Only right after a sharing verb ("shared with Google", "disclose it to X"),
             # and never the one who speaks ("Zoom will …" names Zoom as the company).
