@@ -89,9 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404)
 
     def do_POST(self) -> None:
-        """A webhook receiver: records each body, answers 204."""
+        """A webhook receiver at /hook: records each body, answers 204 (elsewhere 404)."""
         length = int(self.headers.get("Content-Length") or 0)
-        self.server.posts.append(json.loads(self.rfile.read(length) or b"null"))
+        body = self.rfile.read(length)
+        if self.path != "/hook":
+            self._send(404)
+            return
+        self.server.posts.append(json.loads(body or b"null"))
         self._send(204)
 
     def _cdx(self, kind: str) -> None:
