@@ -57,6 +57,23 @@ def test_broader_falls_back_on_the_dpv_hierarchy() -> None:
     assert broader("purposes", "translation") == ()
 
 
+def test_the_vocabulary_of_the_field_sits_in_the_hierarchy() -> None:
+    # Transfer mechanisms are transfer safeguards (parent fields), and DPV places those
+    # among the organisational measures; a DPO is a representative in DPV.
+    assert broader("safeguards", "standard_contractual_clauses") == (
+        "transfer_safeguards",
+        "security_measures",
+    )
+    assert broader("recipients", "subprocessors") == ("service_providers",)
+    assert broader("purposes", "personalised_ads") == ("ads",)
+    assert broader("rights", "withdraw_consent") == ("exercise",)
+    assert broader("entities", "dpo") == ("representative",)
+    assert concept("rights", "withdraw_consent") == "https://w3id.org/dpv/legal/eu/gdpr#A7-3"
+    assert (
+        concept("legal_bases", "legitimate_interest") == "https://w3id.org/dpv#LegitimateInterest"
+    )
+
+
 def test_broader_reads_the_lexicon_of_the_language_asked_for() -> None:
     # German has the same entry names and its own parent fields.
     assert broader("data", "phone_number", "de") == ("contact_data", "information")
