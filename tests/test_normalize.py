@@ -294,3 +294,30 @@ def test_chrome_nested_in_chrome_goes_and_the_base_still_resolves_links() -> Non
     assert [b.links for b in parsed.blocks if b.links] == [
         ("https://example.org/legal/terms.html",)
     ]
+
+
+def test_a_bold_numbered_lead_names_its_section_in_markdown_and_html() -> None:
+    markdown = (
+        "27. **CUSTOMER CONTENT**\n\n"
+        "**10.4 Customer License Grant**. You agree to grant Zoom a licence.\n\n"
+        "**Zoom will not train AI models on your calls without your consent.**\n"
+    )
+    html = (
+        "<html><body><main><h2>10. CUSTOMER CONTENT</h2>"
+        "<p><strong>10.4 Customer License Grant</strong>. You agree to grant Zoom a licence.</p>"
+        "<p><strong>Zoom will not train AI models on your calls without your consent.</strong></p>"
+        "</main></body></html>"
+    )
+    for text in (markdown, html):
+        parsed, _ = parse(text)
+        shown = [(b.kind.value, b.text, b.number) for b in parsed.blocks]
+        assert shown == [
+            ("heading", "10. CUSTOMER CONTENT", "10"),  # the archive's "27." yields to 10.4
+            ("heading", "10.4 Customer License Grant", "10.4"),
+            ("paragraph", "You agree to grant Zoom a licence.", None),
+            (
+                "paragraph",
+                "Zoom will not train AI models on your calls without your consent.",
+                None,
+            ),
+        ], text[:20]
