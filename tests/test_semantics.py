@@ -427,3 +427,16 @@ def test_broader_data_widens_along_the_hierarchy() -> None:
     (change,) = result.substantive_changes
     assert change.verdict == "widened"
     assert [f.label for f in change.findings] == ["data_added"]
+
+
+def test_french_ne_que_means_only_not_never() -> None:
+    from policydiff.semantics import frame_of
+    from policydiff.semantics.lexicon import lexicon
+
+    lex = lexicon("fr")
+    assert frame_of("Nous ne partageons pas vos données avec des tiers.", None, lex).negated
+    assert frame_of(
+        "Nous n'utilisons jamais vos données à des fins publicitaires.", None, lex
+    ).negated
+    only = "Nous ne partageons vos données qu'avec nos prestataires."
+    assert not frame_of(only, None, lex).negated

@@ -99,7 +99,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "practices": {
         "actions": _FAMILY,
-        "negations": {"words": _WORDS, "breaks": _WORDS},
+        "negations": {
+            "words": _WORDS,
+            "breaks": _WORDS,
+            "?particles": _WORDS,
+            "?completions": _WORDS,
+        },
         "modality": _FAMILY,
         "data": _FAMILY,
         "recipients": _FAMILY,

@@ -105,6 +105,13 @@ def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | No
         negation = match
     if negation is None:
         return False
+    if (
+        lexicon.negation_particles is not None
+        and lexicon.negation_completions is not None
+        and lexicon.negation_particles.fullmatch(negation.group(0))
+        and not lexicon.negation_completions.search(sentence[first[0] : first[0] + 40])
+    ):
+        return False  # "nous ne partageons que …": only, not never
     return not lexicon.negation_breaks.search(window[negation.end() :])
 
 

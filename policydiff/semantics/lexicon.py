@@ -98,6 +98,10 @@ class Lexicon:
     negation_breaks: re.Pattern[str]
     categories: tuple[tuple[str, re.Pattern[str]], ...]
     grammar: Grammar
+    # A particle that negates only with its completion after the verb ("ne … pas", not
+    # "ne … que", which means "only").
+    negation_particles: re.Pattern[str] | None = None
+    negation_completions: re.Pattern[str] | None = None
     # A company's name: capitalised words ending in a legal form ("DoorDash, Inc.").
     organisation: re.Pattern[str] = re.compile(r"(?!)")
 
@@ -168,6 +172,12 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
         families=families,
         negations=_phrase(list(negations.get("words", ["not"]))),
         negation_breaks=_phrase(list(negations.get("breaks", ["unless"]))),
+        negation_particles=_phrase(list(negations["particles"]))
+        if negations.get("particles")
+        else None,
+        negation_completions=_phrase(list(negations["completions"]))
+        if negations.get("completions")
+        else None,
         categories=categories,
     )
 
