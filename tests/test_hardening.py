@@ -530,3 +530,42 @@ def test_a_deleted_baseline_is_said_not_taken_for_a_first_capture(
     assert _night(server, tmp_path, CHANGED, tmp_path / "s") == "failed"
     state = json.loads((tmp_path / "o" / "state.json").read_text())
     assert "no longer in the store" in state["policies"]["p"]["last_error"]
+
+
+# -- 15 and 16: messages that say what happened; one paragraph is not the policy -----------
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(encoding: str) -> None:
+    from policydiff.comparison import read_document
+    from policydiff.models import Snapshot as Snap
+
+    text = "Privacy Policy\n\nWe collect your e-mail address.\n\nWe share it with partners.\n"
+    document = read_document(Snap(content=text.encode(encoding), name="p.txt"))
+    assert "We collect your e-mail address." in [c.text for c in document.clauses]
+
+
+def test_a_number_ten_thousand_levels_deep_is_text_not_a_heading() -> None:
+    from policydiff.comparison import read_document
+    from policydiff.models import Snapshot as Snap
+
+    document = read_document(Snap(content=("1." * 10_000 + "1 Our rules\n").encode(), name="p.txt"))
+    assert document.clauses and document.clauses[0].text.endswith("Our rules")
+
+
+def test_one_huge_paragraph_does_not_hide_the_rest(tmp_path: Path) -> None:
+    import policydiff
+    from policydiff.models import Snapshot as Snap
+
+    prose = "We may show you offers from our partners for many reasons. " * 3000
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav><div id='policy'>"
+        "<h2>Data</h2><p>We collect your e-mail address.</p>"
+        "<h2>Sharing</h2><p>We share your IP address with authorities on a court order.</p>"
+        f"<h2>Offers</h2><p>{prose}</p></div></body></html>"
+    )
+    changed = page.replace("on a court order", "on any request")
+    result = policydiff.compare(
+        Snap(content=page.encode(), name="old.html"),
+        Snap(content=changed.encode(), name="new.html"),
+    )
+    assert result.summary.substantive == 1
+    assert any("any request" in c.new_text for c in result.substantive_changes)

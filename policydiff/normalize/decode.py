@@ -68,6 +68,9 @@ def _choose_encoding(data: bytes, charset: str | None) -> tuple[str, int, bool]:
         if data.startswith(bom):
             return name, len(bom), True
     if b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data[:4096])
+        if utf16:
+            return utf16, 0, True
         raise BinaryInput("NUL bytes")
     if charset:
         return _known(charset), 0, True
@@ -75,6 +78,19 @@ def _choose_encoding(data: bytes, charset: str | None) -> tuple[str, int, bool]:
     if match:
         return _known(match.group(1).decode("ascii", "replace")), 0, True
     return "utf-8", 0, False
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when every other byte is NUL (text in a Latin script
+    written as UTF-16 without its byte-order mark), else None."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _known(name: str) -> str:

@@ -365,9 +365,25 @@ def _main_content(soup: BeautifulSoup) -> Tag | None:
     best: Tag = body
     best_size = size[id(body)]
     for key, amount in prose.items():
-        if amount >= 0.85 * total and size[key] < best_size and _inside(tags[key], body):
+        if (
+            amount >= 0.85 * total
+            and size[key] < best_size
+            and tags[key].name not in _TEXT_BLOCKS
+            and _inside(tags[key], body)
+        ):
             best, best_size = tags[key], size[key]
     return best
+
+
+# A paragraph, item or inline run is never "the policy", however much of the page's prose
+# it holds: one huge paragraph would otherwise hide every other clause.
+_TEXT_BLOCKS = frozenset(
+    {
+        *("p", "span", "li", "td", "th", "dd", "dt", "a", "b", "strong", "em", "i", "u"),
+        *("font", "blockquote", "pre", "code", "small", "label", "q", "cite", "mark"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "summary", "figcaption", "caption"),
+    }
+)
 
 
 def _inside(tag: Tag, root: Tag) -> bool:

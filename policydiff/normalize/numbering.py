@@ -8,7 +8,7 @@ __all__ = ["split_item_number", "split_number"]
 
 _PATTERNS = (
     # "8.3. Law Enforcement", "1 Introduction", "3.1.1. Optional Data"
-    re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s+(?=\S)"),
+    re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,7})\.?\s+(?=\S)"),  # 8 levels: deeper is no number
     # "Section 4.", "Article 12:", "§ 3"
     re.compile(r"^(?:section|article|sec\.|art\.|§)\s*(\d{1,3}(?:\.\d{1,3})*)[.:]?\s+", re.I),
     # "(a)", "(iv)", "(12)"

@@ -16,7 +16,7 @@ from policydiff.normalize.text import canon
 __all__ = ["parse_text"]
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣*-]|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}\))\s+")
-_NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\.?\s+\S")
+_NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,7})\.?\s+\S")
 _END = re.compile(r"[.:;,!?]\s*$")
 
 
