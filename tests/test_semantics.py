@@ -440,3 +440,15 @@ def test_french_ne_que_means_only_not_never() -> None:
     ).negated
     only = "Nous ne partageons vos données qu'avec nos prestataires."
     assert not frame_of(only, None, lex).negated
+
+
+def test_an_item_added_to_a_list_of_purposes_is_a_purpose() -> None:
+    from policydiff import compare
+
+    result = compare(
+        "# AI\n\nWe currently use AI for the following purposes:\n\n* Translating messages.\n",
+        "# AI\n\nWe currently use AI for the following purposes:\n\n* Translating messages.\n"
+        "* Improving the ranking of search results.\n",
+    )
+    (change,) = result.substantive_changes
+    assert [(f.label, f.direction) for f in change.findings] == [("purpose_added", "widened")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -220,6 +221,16 @@ def _findings(
             findings = [f for f in findings if f.label not in ("recipient_added",)]
         kind = _clause_kind(new, generic)
         label, direction = directions.clause(kind, "added")
+        lead_in = change.new[0].lead_in or ""
+        if kind == "practice" and _PURPOSE_LIST.search(lead_in):
+            # An item added under "We use AI for the following purposes:" is a purpose.
+            direction = directions.slot("purposes", "added", new.negated)
+            words = shorten(new.text, 80)
+            return [
+                Finding(
+                    category, "purpose_added", direction, f"purpose added: {words}", None, words
+                )
+            ]
         if kind in ("right", "safeguard", "recipient"):
             # What the clause adds is the right, the safeguard or the recipient; its data and
             # purposes are those of the practice it belongs to.
@@ -325,6 +336,12 @@ def _data_parents(code: str) -> dict[str, str | None]:
     """Each data entry's nearest broader entry: its lexicon parent, else DPV's hierarchy."""
     names = [e.name for e in lexicon(code).families["data"]]
     return {name: next(iter(broader("data", name, code)), None) for name in names}
+
+
+# A lead-in that opens a list of purposes ("for the following purposes:", "purposes").
+_PURPOSE_LIST = re.compile(
+    r"\b(?:purposes?|finalités?|fins|zwecke?n?)\b[^.]{0,40}:?\s*$|\bfollowing purposes\b", re.I
+)
 
 
 def _clause_kind(frame: Frame, generic: set[str]) -> str:
