@@ -7,7 +7,10 @@ speed-up, peak memory per worker, and the projected time for a million pairs.
 Each run starts from the files into an empty output folder (nothing to resume). The Dask
 cluster is started before its timed run (its start-up is printed apart); the local pools
 start inside theirs, as a user's run does. With --rounds N the three ways run N times each
-in random order per round; the figures are medians.
+in random order per round; the figures are medians (the speed-up: of the per-round ratios).
+"busy workers" is the time spent in tasks over the wall time: 2.0 means both workers worked
+all along, so a speed-up short of 2 then means each task ran slower (a shared or busy machine),
+not that the work did not split. Run it when nothing else runs.
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ def main() -> None:
     )
     print(f"Dask LocalCluster start-up (not in its figures): {startup:.1f} s\n")
     print(
-        f"{'executor':<18} {'seconds':>8} {'pairs/s':>8} {'per worker':>11} {'peak MB/worker':>15}"
+        f"{'executor':<18} {'seconds':>8} {'pairs/s':>8} {'per worker':>11} "
+        f"{'busy workers':>13} {'peak MB/worker':>15}"
     )
     rate: dict[str, float] = {}
     for name, runs in reports.items():
@@ -87,14 +91,20 @@ def main() -> None:
         rate[name] = statistics.median(r.rate for r in runs)
         workers = runs[0].workers
         peak = max(max(r.peak_memory.values(), default=0) for r in runs) / 2**20
+        busy = statistics.median(r.busy / r.seconds for r in runs)  # workers kept at work
         print(
             f"{name:<18} {seconds:>8.1f} {rate[name]:>8.2f} {rate[name] / workers:>11.2f} "
-            f"{peak:>15.0f}"
+            f"{busy:>13.2f} {peak:>15.0f}"
         )
     one = rate["local, 1 worker"]
+
+    def speedup(name: str) -> float:  # the median of the per-round ratios
+        rounds = zip(reports[name], reports["local, 1 worker"], strict=True)
+        return statistics.median(r.rate / base.rate for r, base in rounds)
+
     print(
-        f"\nspeed-up with 2 workers: local {rate['local, 2 workers'] / one:.2f}x, "
-        f"Dask {rate['Dask, 2 workers'] / one:.2f}x"
+        f"\nspeed-up with 2 workers: local {speedup('local, 2 workers'):.2f}x, "
+        f"Dask {speedup('Dask, 2 workers'):.2f}x"
     )
     hours = MILLION / one / 3600
     print(

@@ -671,6 +671,7 @@ class Report:
     seconds: float
     workers: int
     peak_memory: dict[str, int] = field(default_factory=dict)  # worker → bytes
+    busy: float = 0.0  # seconds spent in tasks, summed over workers
 
     @property
     def rate(self) -> float:
@@ -705,6 +706,7 @@ def run_batch(
     pairs = changes = 0
     failures: list[tuple[str, str]] = []
     memory: dict[str, int] = {}
+    busy = 0.0
     finished = len(found) - len(remaining)
     if progress:
         progress(Progress(finished, len(found), 0, 0, 0.0))
@@ -714,6 +716,7 @@ def run_batch(
             failures.append((outcome.task.document, outcome.error))
         pairs += len(outcome.pairs)
         changes += len(outcome.changes)
+        busy += outcome.seconds
         if outcome.worker:
             memory[outcome.worker] = max(memory.get(outcome.worker, 0), outcome.peak_memory)
         remaining[outcome.task.document] -= 1
@@ -731,4 +734,5 @@ def run_batch(
         seconds=time.perf_counter() - started,
         workers=executor.workers,
         peak_memory=memory,
+        busy=busy,
     )
