@@ -274,7 +274,15 @@ def _findings(
                     ),
                 )
     if not findings and change.kind is ChangeKind.MODIFIED:
-        findings = member_findings(change.ops, old, new, category, lex, language(lex.code))
+        findings = member_findings(
+            change.ops,
+            old,
+            new,
+            category,
+            lex,
+            language(lex.code),
+            change.new[0].lead_in if change.new else None,
+        )
     if (
         not findings
         and change.kind is ChangeKind.ADDED

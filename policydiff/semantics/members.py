@@ -27,6 +27,11 @@ _EDGE = re.compile(
     r"^\s*(?:,|;|&|and\b|or\b|und\b|oder\b|et\b|ou\b)|(?:,|;|&|\band|\bor)(?:\s+to)?\s*$", re.I
 )
 _WORD = re.compile(r"[^\W\d_]+", re.U)
+_EXAMPLE = re.compile(
+    r"\be\.\s?g\.|\bfor example\b|\bfor instance\b|\bi\.\s?e\.|\bz\.\s?b\.|\bpar exemple\b", re.I
+)
+# The end of a list's opening words: a colon, then the list.
+_PURPOSE_OPENER = re.compile(r":[^.:]*$")
 # Slots a list member can fill, with the label stem of its findings.
 _SLOTS = {
     "purposes": "purpose",
@@ -38,7 +43,13 @@ _SLOTS = {
 
 
 def member_findings(
-    ops: tuple[Op, ...], old: Frame, new: Frame, category: Category, lex: Lexicon, lang: Language
+    ops: tuple[Op, ...],
+    old: Frame,
+    new: Frame,
+    category: Category,
+    lex: Lexicon,
+    lang: Language,
+    lead_in: str | None = None,
 ) -> list[Finding]:
     """Findings for list members inserted or deleted in a modified clause."""
     findings: list[Finding] = []
@@ -47,6 +58,8 @@ def member_findings(
     gone = {w for s, t in ops if s == "-" for w in _WORD.findall(t.lower())}
     came = {w for s, t in ops if s == "+" for w in _WORD.findall(t.lower())}
     for sign, text, before, after in _edits(ops):
+        if _EXAMPLE.search(text):
+            continue  # "(e.g., CommunitySift)": an example of the list, not a member
         words = [w for w in _WORD.findall(text.lower()) if w not in lang.stopwords]
         if not words or set(words) <= (came if sign == "-" else gone):
             continue
@@ -63,7 +76,7 @@ def member_findings(
         if not (joined or place):
             continue
         frame = new if sign == "+" else old
-        family = _family(text, before, after, frame, category, lex, place)
+        family = _family(text, before, after, frame, category, lex, place, lead_in)
         if family is None:
             continue
         event = "added" if sign == "+" else "removed"
@@ -128,6 +141,7 @@ def _family(
     category: Category,
     lex: Lexicon,
     place: bool,
+    lead_in: str | None = None,
 ) -> str | None:
     """The slot of the list an edit belongs to."""
     if place:
@@ -149,6 +163,12 @@ def _family(
     if votes:
         return votes.most_common(1)[0][0]
     if lex.grammar.purpose_mark.search(left[-80:]):
+        return "purposes"
+    # A list opened by a purpose ("we use your information to:", "for the reasons below:").
+    opener = (lead_in or "") + " " + before
+    if _PURPOSE_OPENER.search(opener) and lex.grammar.purpose_mark.search(
+        opener[opener.rfind(":") - 60 : opener.rfind(":") + 1] if ":" in opener else ""
+    ):
         return "purposes"
     if category == Category.RIGHTS or frame.get("rights"):
         return "rights"
