@@ -279,12 +279,28 @@ def _strip_chrome(soup: BeautifulSoup) -> tuple[list[Tag], str | None]:
             elif node.name == "a" and node.get("href"):
                 anchors.append(node)
         stack.extend((child, inside) for child in reversed(node.contents))
-    for node in doomed:
-        if isinstance(node, Tag):
-            node.decompose()
-        else:
-            node.extract()
+    _remove(doomed)
     return anchors, base
+
+
+def _remove(doomed: list[PageElement]) -> None:
+    """Take the nodes out of the tree. bs4's ``extract`` looks for a node's place among its
+    siblings each time, so thousands of comments or scripts side by side (a hostile page)
+    cost quadratic time: find every place in one pass per parent, remove from the end."""
+    by_parent: dict[int, tuple[Tag, list[PageElement]]] = {}
+    for node in doomed:
+        parent = node.parent
+        if parent is None:
+            continue
+        by_parent.setdefault(id(parent), (parent, []))[1].append(node)
+    for parent, nodes in by_parent.values():
+        wanted = {id(node) for node in nodes}
+        places = [i for i, child in enumerate(parent.contents) if id(child) in wanted]
+        for index in reversed(places):
+            node = parent.contents[index]
+            node.extract(_self_index=index)
+            if isinstance(node, Tag):
+                node.decompose()
 
 
 def _hidden(tag: Tag) -> bool:
