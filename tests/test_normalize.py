@@ -308,7 +308,10 @@ def test_a_bold_numbered_lead_names_its_section_in_markdown_and_html() -> None:
         "<p><strong>Zoom will not train AI models on your calls without your consent.</strong></p>"
         "</main></body></html>"
     )
-    for text in (markdown, html):
+    listed = html.replace(
+        "<h2>10. CUSTOMER CONTENT</h2>", '<ol start="10"><li><b>CUSTOMER CONTENT</b></li></ol>'
+    )
+    for text in (markdown, html, listed):
         parsed, _ = parse(text)
         shown = [(b.kind.value, b.text, b.number) for b in parsed.blocks]
         assert shown == [

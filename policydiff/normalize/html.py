@@ -477,6 +477,15 @@ class _Walker:
             if name in _HEADINGS:
                 self.flush()
                 self._heading(child, _HEADINGS[name])
+            elif name == "ol" and _bold_item(child):
+                # "<ol start="10"><li><strong>CUSTOMER CONTENT</strong></li></ol>": a numbered
+                # heading written as a list of one bold item.
+                self.flush()
+                item = child.find("li")
+                assert isinstance(item, Tag)
+                number = str(_int(item.get("value"), _int(child.get("start"), 1)))
+                title = canon(item.get_text(" "))
+                self.blocks.append(bold_heading(title, number, BOLD_HEADING_LEVEL + 1))
             elif name in _LISTS:
                 self.flush()
                 self._list(child, self._lead_in(), 1)
@@ -612,6 +621,12 @@ def _bold_only(node: Tag) -> bool:
     if len(parts) != 1 or not isinstance(parts[0], Tag) or parts[0].name not in ("strong", "b"):
         return False
     return looks_like_title(canon(parts[0].get_text(" ")))
+
+
+def _bold_item(node: Tag) -> bool:
+    """An ordered list of one item that is one short bold run: a numbered heading."""
+    items = node.find_all("li", recursive=False)
+    return len(items) == 1 and _bold_only(items[0])
 
 
 _LEAD_REST = re.compile(r"^\s*[.:]?\s*")
