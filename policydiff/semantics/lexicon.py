@@ -190,7 +190,9 @@ def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
     alternatives = "|".join(
         re.escape(f).replace(r"\ ", r"\s+") for f in forms if len(f) > 1 or f.isupper()
     )
-    name = r"[A-Z0-9][\w'’.&-]*"
+    # A word of a name is at most 60 characters: unbounded, a 100 KB run of "1.1.1." was
+    # tried from each of its word boundaries to its end (quadratic).
+    name = r"[A-Z0-9][\w'’.&-]{0,60}"
     return re.compile(
         rf"\b(?:{name}(?:,?\s+(?:&\s+)?|\s*&\s*)){{1,6}}(?i:{alternatives})(?![\w])\.?"
     )
