@@ -152,9 +152,12 @@ class Store:
         }
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, snapshot.content)
+            # The sidecar first: a capture is listed by its sidecar and only when its
+            # content is there too, so a write killed between the two leaves nothing half
+            # held (never content without its provenance).
             side = path.with_name(path.name + SIDECAR_SUFFIX)
             write_json(side, meta)
+            write_atomic(path, snapshot.content)
         except OSError as err:
             raise StoreError(f"cannot write to the store at {self.root}: {err}") from err
         stored = self._stored(key, path, side)
