@@ -68,7 +68,7 @@ class _Commands(click.Group):
 
 def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     """A command-line reference as a snapshot: ``-`` is standard input, else a file,
-    ``URL@DATE``, ``URL@latest`` or ``live:URL``."""
+    ``URL@DATE``, ``URL@latest``, ``live:URL`` or an archive's address of a capture."""
     from policydiff.errors import BadDate
     from policydiff.models import Snapshot
     from policydiff.versions import parse_reference, resolve
@@ -76,7 +76,9 @@ def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
     try:
-        if parse_reference(reference).kind == "file":  # no archive client, no network stack
+        if parse_reference(reference).kind == "file" and (
+            "://" not in reference or os.path.exists(reference)  # else an archive's address
+        ):  # no archive client, no network stack
             return resolve(reference, store=_store(store))
         return resolve(
             reference, store=_store(store), archive=_archive(archive), offline=_offline()
@@ -160,8 +162,8 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _sources(command: _F) -> _F:
-    """--store, --archive and --offline, for every command that reads stored or archived
-    versions."""
+    """--store, --archive, --archive-kind and --offline, for every command that reads
+    stored or archived versions."""
     command = click.option(
         "--offline",
         is_flag=True,
@@ -170,6 +172,14 @@ def _sources(command: _F) -> _F:
         callback=_remember_offline,
         help="Never touch the network: only files and the store answer "
         "(also POLICYDIFF_OFFLINE=1).",
+    )(command)
+    command = click.option(
+        "--archive-kind",
+        type=click.Choice(["ia", "pywb"]),
+        envvar="POLICYDIFF_ARCHIVE_KIND",
+        expose_value=False,
+        callback=_remember_kind,
+        help=_KIND_HELP,
     )(command)
     command = click.option("--archive", metavar="URL", help=_ARCHIVE_HELP)(command)
     return click.option("--store", "store_dir", metavar="DIR", help=_STORE_HELP)(command)
@@ -206,6 +216,20 @@ def _allow_private() -> bool | None:
     return True if context and context.meta.get("policydiff.allow_private") else None
 
 
+def _remember_kind(context: click.Context, _: click.Parameter, value: str | None) -> None:
+    context.meta["policydiff.archive_kind"] = value
+
+
+def _limit(command: _F) -> _F:
+    """--limit, the oldest N captures only (the rest of the index is not read)."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Only the oldest N captures (from --from on); reads no more of the index.",
+    )(command)
+
+
 def _dates(command: _F) -> _F:
     """--from and --to, a range of capture dates."""
     command = click.option(
@@ -220,26 +244,37 @@ def _dates(command: _F) -> _F:
 
 
 def _archive(base: str | None) -> WaybackArchive:
-    """One archive client (and so one session and one rate limit) per process, base URL,
-    offline mode and --allow-private."""
-    return _archive_for(base, _offline(), _allow_private())
+    """The archive of --archive (or $POLICYDIFF_ARCHIVE, else the Internet Archive), spoken
+    to in the dialect of --archive-kind (by default: ia for archive.org, pywb otherwise)."""
+    from policydiff.archive.wayback import IA
+
+    context = click.get_current_context(silent=True)
+    kind = context.meta.get("policydiff.archive_kind") if context else None
+    base = base or os.environ.get("POLICYDIFF_ARCHIVE") or IA
+    return _client(base, kind, _offline(), _allow_private())
 
 
 @functools.cache
-def _archive_for(base: str | None, offline: bool, allow_private: bool | None) -> WaybackArchive:
+def _client(
+    base: str, kind: str | None, offline: bool = False, allow_private: bool | None = None
+) -> WaybackArchive:
+    """One archive client (and so one session and one rate limit) per process, archive,
+    offline mode and --allow-private."""
     from policydiff.archive.http import Session
-    from policydiff.archive.wayback import IA, WaybackArchive
+    from policydiff.archive.wayback import WaybackArchive
 
-    return WaybackArchive(
-        base or os.environ.get("POLICYDIFF_ARCHIVE") or IA,
-        Session(offline=offline, allow_private=allow_private),
-    )
+    return WaybackArchive(base, Session(offline=offline, allow_private=allow_private), kind=kind)
 
 
 _STORE_HELP = "Store of captures (default: $POLICYDIFF_STORE, else the per-user data folder)."
 _ARCHIVE_HELP = (
     "Base URL of a Wayback-compatible archive, e.g. http://host/web for a pywb "
     "collection (default: $POLICYDIFF_ARCHIVE, else the Internet Archive)."
+)
+_KIND_HELP = (
+    "How to speak to --archive: ia (the Internet Archive's CDX server, also for its mirrors "
+    "and proxies) or pywb (default: $POLICYDIFF_ARCHIVE_KIND, else ia for archive.org "
+    "addresses and pywb for any other)."
 )
 
 
@@ -312,8 +347,9 @@ def compare(
     """Compare two versions of a policy. OLD and NEW are each a file (HTML, Markdown or
     plain text, told apart by extension or content), - for standard input,
     URL@DATE (the newest capture at or before DATE: 2024, 2024-07 or 2024-07-20; from
-    the store, else the archive), URL@latest, or live:URL. With one URL alone, the page as
-    it is now is compared with the last version the store holds.
+    the store, else the archive), URL@latest, live:URL, or the archive's address of a
+    capture (https://web.archive.org/web/20240715181441/https://telegram.org/privacy). With
+    one URL alone, the page as it is now is compared with the last version the store holds.
 
     Substantive changes are shown word by word; cosmetic ones (case, punctuation,
     numbering, link targets, date lines, renames) are listed in one line each.
@@ -411,9 +447,20 @@ def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetim
     return first, last
 
 
+def _span(first: datetime | None, last: datetime | None) -> str:
+    if first and last:
+        return f"from {first:%Y-%m-%d %H:%M:%S} to {last:%Y-%m-%d %H:%M:%S} UTC"
+    if first:
+        return f"from {first:%Y-%m-%d %H:%M:%S} UTC on"
+    if last:
+        return f"at or before {last:%Y-%m-%d %H:%M:%S} UTC"
+    return "in the archive"
+
+
 @main.command(short_help="List the archived captures of a policy.")
 @click.argument("url")
 @_dates
+@_limit
 @_sources
 @_private
 @click.option(
@@ -423,6 +470,7 @@ def history(
     url: str,
     start: str | None,
     end: str | None,
+    limit: int | None,
     archive: str | None,
     store_dir: str | None,
     fmt: str,
@@ -433,12 +481,17 @@ def history(
     from policydiff.errors import PolicydiffError
 
     store = _store(store_dir)
+    client = _archive(archive)
+    first, last = _range(start, end)
     try:
-        first, last = _range(start, end)
-        captures = _archive(archive).captures(url, start=first, end=last)
+        captures = client.captures(url, start=first, end=last, limit=limit)
         held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err
+    if client.skipped_rows:
+        click.echo(
+            f"left out {client.skipped_rows} index rows with an impossible date or shape", err=True
+        )
     if fmt == "json":
         rows = [
             {
@@ -456,6 +509,9 @@ def history(
         ]
         click.echo(json.dumps(rows, indent=2))
         return
+    if not captures:
+        click.echo(f"no captures of {url} {_span(first, last)}")
+        return
     click.echo(f"{'captured (UTC)':<20} {'status':>6} {'digest':<14} {'size':>9}  content  stored")
     for c in captures:
         size = f"{c.length:,}" if c.length is not None else "-"
@@ -470,6 +526,7 @@ def history(
 @main.command(short_help="Download archived captures of a policy into the store.")
 @click.argument("url")
 @_dates
+@_limit
 @click.option("--at", "at", metavar="DATE", help="Only the newest capture at or before DATE.")
 @_sources
 @_private
@@ -477,25 +534,27 @@ def fetch(
     url: str,
     start: str | None,
     end: str | None,
+    limit: int | None,
     at: str | None,
     archive: str | None,
     store_dir: str | None,
 ) -> None:
     """Download the captures of URL that the store does not hold yet, one per distinct
     content, with their provenance. Safe to interrupt and run again: it resumes."""
-    from policydiff.errors import PolicydiffError
+    from policydiff.errors import NoCapture, PolicydiffError
     from policydiff.versions import fetch_missing
 
-    if at and (start or end):
-        raise click.UsageError("--at cannot be combined with --from/--to")
+    if at and (start or end or limit):
+        raise click.UsageError("--at cannot be combined with --from/--to or --limit")
     store = _store(store_dir)
     client = _archive(archive)
+    first, last = (None, _date_option(at, True)) if at else _range(start, end)
     try:
+        captures = client.captures(url, start=first, end=last, limit=limit)
         if at:
-            captures = client.captures(url, end=_date_option(at, True))[-1:]
-        else:
-            first, last = _range(start, end)
-            captures = client.captures(url, start=first, end=last)
+            captures = captures[-1:]
+        if not captures:
+            raise NoCapture(url, _span(first, last))
         held = store.digests(url)
     except PolicydiffError as err:
         raise _Failure(str(err)) from err

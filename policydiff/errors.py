@@ -26,6 +26,7 @@ so a caller needs one ``except`` clause to handle them all::
     │   ├── DeadlinePassed         no whole answer within the deadline (``seconds``)
     │   └── RefusedAddress         not http(s), or a private address (server-side request forgery)
     ├── ArchiveError               the archive answered, but not with a usable capture
+    │   └── SiteBlocked            the archive refuses to show this site (``url``)
     ├── StoreError                 the local store cannot be read or written
     ├── WatchFileError             a watch file is invalid (``path``, ``line``, ``key``)
     ├── RuleDataError              a bundled rule file is invalid (``file``, ``key``)
@@ -58,6 +59,7 @@ __all__ = [
     "RefusedAddress",
     "RuleDataError",
     "SelectorNotFound",
+    "SiteBlocked",
     "SourceError",
     "SourceNotFound",
     "StoreError",
@@ -205,6 +207,15 @@ class RefusedAddress(NetworkError):
 
 class ArchiveError(PolicydiffError):
     """The archive answered, but not with a usable capture."""
+
+
+class SiteBlocked(ArchiveError):
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the archive blocks {url}: it shows no captures of this site "
+            "(excluded by its owner or on request)"
+        )
+        self.url = url
 
 
 class StoreError(PolicydiffError):

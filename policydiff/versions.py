@@ -20,6 +20,8 @@ References, as the command line takes them:
   ``2024-07-20`` or a 14-digit timestamp)
 - ``URL@latest``: the archive's newest capture
 - ``live:URL``: the page as it is now
+- an archive's address of a capture, in any replay mode:
+  ``https://web.archive.org/web/20240715181441/https://telegram.org/privacy``
 
 The archive's index says which capture is meant (one CDX request); its content is read
 from the store when the store holds it, else fetched and kept in the store. When the
@@ -185,7 +187,7 @@ def resolve(
     reference = parse_reference(text)
     if reference.kind == "file":
         if not Path(reference.target).exists() and "://" in reference.target:
-            raise SourceNotFound(f"{reference.target} (a URL needs @DATE, @latest or live:)")
+            return _capture_at(reference.target, store, archive, session)
         return read_file(reference.target)
     from policydiff.archive.http import Session, offline_mode
     from policydiff.archive.wayback import WaybackArchive
@@ -219,6 +221,20 @@ def resolve(
     if not captures:
         raise NoCapture(reference.target, when)
     return keep(captures[-1], store, archive)
+
+
+def _capture_at(
+    address: str, store: Store, archive: WaybackArchive | None, session: Session | None
+) -> Snapshot:
+    """The capture an archive's address names (kept in the store)."""
+    from policydiff.archive.wayback import WaybackArchive
+
+    archive = archive or WaybackArchive(session=session)
+    if not archive.parse_link(address):
+        raise SourceNotFound(f"{address} (a URL needs @DATE, @latest or live:)")
+    snapshot = archive.fetch_link(address)
+    store.put(snapshot, http_status=200)
+    return snapshot
 
 
 def keep(capture: Capture, store: Store, archive: WaybackArchive) -> Snapshot:

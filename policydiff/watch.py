@@ -206,15 +206,15 @@ def _run(
     base = base_url or watch.base_url
     state = WatchState(out, base.rstrip("/") if base else None)
     session = session or Session()
-    archives: dict[str, WaybackArchive] = {}
+    archives: dict[tuple[str, str | None], WaybackArchive] = {}
     archives_lock = threading.Lock()
 
     def archive_for(policy: Policy) -> WaybackArchive:
-        base = policy.archive or IA
+        key = (policy.archive or IA, policy.archive_kind)
         with archives_lock:
-            if base not in archives:
-                archives[base] = WaybackArchive(base, session)
-            return archives[base]
+            if key not in archives:
+                archives[key] = WaybackArchive(key[0], session, kind=key[1])
+            return archives[key]
 
     def job(policy: Policy) -> Outcome:
         try:

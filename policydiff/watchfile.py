@@ -6,6 +6,7 @@ base_url = "https://watch.example.org/policies"   # where --out is published (ab
 [defaults]
 source = "live"                  # or "wayback": the newest archived capture
 archive = "https://web.archive.org/web"
+archive_kind = "ia"              # or "pywb"; by default ia for archive.org, pywb otherwise
 notify = ["webhook"]             # where to report, by default
 ignore = []                      # strings or /regular expressions/ left out of every clause
 allow_private = false            # may URLs of this file reach private addresses? (see README)
@@ -77,6 +78,7 @@ class Policy:
     notify: tuple[str, ...] = ()
     archive: str | None = None
     allow_private: bool = False  # its URL, its archive and its alerts may reach private addresses
+    archive_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
     defaults = _table(raw.get("defaults", {}), "defaults", fail)
     _known(
         defaults,
-        {"source", "archive", "notify", "ignore", "selector", "allow_private"},
+        {"source", "archive", "notify", "ignore", "selector", "allow_private", "archive_kind"},
         "defaults",
         fail,
     )
@@ -237,7 +239,12 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
         allow = entry.get("allow_private", allow_all)
         if not isinstance(allow, bool):
             raise bad("allow_private", "must be true or false")
-        policies.append(Policy(name, url, source, selector, ignore, targets, archive, allow))
+        archive_kind = entry.get("archive_kind", defaults.get("archive_kind"))
+        if archive_kind is not None and archive_kind not in ("ia", "pywb"):
+            raise bad("archive_kind", f"must be 'ia' or 'pywb', not {archive_kind!r}")
+        policies.append(
+            Policy(name, url, source, selector, ignore, targets, archive, allow, archive_kind)
+        )
     return WatchFile(
         path,
         tuple(policies),
@@ -248,7 +255,17 @@ def parse_watchfile(text: str, path: str = "<watch file>") -> WatchFile:
 
 
 _POLICY_KEYS = frozenset(
-    {"name", "url", "source", "selector", "ignore", "notify", "archive", "allow_private"}
+    {
+        "name",
+        "url",
+        "source",
+        "selector",
+        "ignore",
+        "notify",
+        "archive",
+        "archive_kind",
+        "allow_private",
+    }
 )
 
 

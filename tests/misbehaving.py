@@ -8,16 +8,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
-import hashlib
 import json
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from conftest import HEADLINE_OLD, PRIVACY, history
-
-IA_VERSIONS = history()[26:31]
+from conftest import HEADLINE_OLD
 
 POLICY = HEADLINE_OLD.read_bytes()
 
@@ -121,39 +118,20 @@ class _Handler(BaseHTTPRequestHandler):
             original = path.split("id_/", 1)[1]
             self.path = "/" + original.split("://", 1)[-1].split("/", 1)[-1]
             self.do_GET()
-        elif path == "/ia/cdx/search/cdx":
-            self._ia_cdx()
-        elif path.startswith("/ia/web/") and "id_/" in path:
-            stamp = path.split("/")[3][:14]
-            self._send(200, (PRIVACY / f"{stamp}.md").read_bytes())
+        elif path in ("/captured-429", "/captured-503"):
+            # A capture of a site's own error page: the archive replays the status it
+            # recorded, with a Memento-Datetime. No recording shows one; written after IA's.
+            self._send(
+                int(path[-3:]),
+                b"<html><body><h1>Too busy</h1></body></html>",
+                {"Content-Type": "text/html", "Memento-Datetime": "Mon, 23 Sep 2024 15:26:23 GMT"},
+            )
         elif path == "/archived-404":
             self._send(
                 404, b"<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"}
             )
         else:
             self._send(404)
-
-    def _ia_cdx(self) -> None:
-        """The Internet Archive's CDX format: space-separated fields in the order ``fl``
-        asks, two rows a page, a blank line and a resume key when more follow."""
-        from urllib.parse import parse_qs, urlsplit
-
-        query = parse_qs(urlsplit(self.path).query)
-        if query.get("fl") != ["urlkey,timestamp,original,mimetype,statuscode,digest,length"]:
-            self._send(400, b"fl missing")
-            return
-        assert query.get("filter") == ["statuscode:200"] and query.get("collapse") == ["digest"]
-        rows = [
-            f"org,telegram)/privacy {p.stem} http://telegram.org/privacy text/plain 200 "
-            f"{hashlib.sha1(p.read_bytes()).hexdigest().upper()[:32]} {p.stat().st_size}"
-            for p in IA_VERSIONS
-        ]
-        start = int(query.get("resumeKey", ["0"])[0])
-        page = rows[start : start + 2]
-        body = "\n".join(page) + "\n"
-        if start + 2 < len(rows):
-            body += f"\n{start + 2}\n"
-        self._send(200, body.encode())
 
 
 class MisbehavingServer(ThreadingHTTPServer):

@@ -218,12 +218,18 @@ class Session:
         params: Params = None,
         ok: tuple[int, ...] = (200,),
         follow: bool = True,
+        archived: bool = False,
     ) -> Fetched:
         """GET ``url``; statuses outside ``ok`` (after retries) raise ``HTTPStatusError``.
 
         With ``follow=False`` a redirect is returned as it is (list its status in ``ok``).
+        With ``archived=True`` an answer carrying a ``Memento-Datetime`` header is a page as
+        the archive recorded it and is returned whatever its status: a captured 429 or 503
+        is the site's error page on the day, not the archive asking us to slow down.
         """
-        return self._send("GET", url, kind=kind, params=params, ok=ok, follow=follow)
+        return self._send(
+            "GET", url, kind=kind, params=params, ok=ok, follow=follow, archived=archived
+        )
 
     def post(
         self,
@@ -260,6 +266,7 @@ class Session:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         retries: int | None = None,
+        archived: bool = False,
     ) -> Fetched:
         if self.offline:
             raise Offline(url)
@@ -287,6 +294,8 @@ class Session:
                 raise RedirectLoop(url) from err
             except requests.RequestException as err:  # an address requests cannot use
                 raise NetworkError(url, _describe(err)) from err
+            if archived and "memento-datetime" in fetched.headers:
+                return fetched
             if fetched.status == 429:
                 pauses += 1
                 if pauses > self.limits.retries_on_429:
