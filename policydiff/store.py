@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -80,6 +81,11 @@ class Stored:
     def snapshot(self) -> Snapshot:
         return read_file(self.path)
 
+    @property
+    def intact(self) -> bool:
+        """Whether the file still holds what its sidecar says it holds."""
+        return not self.sha256 or _sha256(self.path) == self.sha256
+
 
 class Store:
     def __init__(self, root: Path | str) -> None:
@@ -113,8 +119,13 @@ class Store:
         return next((s for s in self.captures(url_or_key) if s.meta.get("digest") == digest), None)
 
     def digests(self, url_or_key: str) -> set[str]:
-        """The archive digests of every stored capture of a URL."""
-        return {str(s.meta["digest"]) for s in self.captures(url_or_key) if s.meta.get("digest")}
+        """The archive digests of every intact stored capture of a URL (a damaged one is
+        not held: ``fetch`` gets it again)."""
+        return {
+            str(s.meta["digest"])
+            for s in self.captures(url_or_key)
+            if s.meta.get("digest") and s.intact
+        }
 
     # -- writing -----------------------------------------------------------------
     def put(self, snapshot: Snapshot, **provenance: object) -> Stored:
@@ -123,8 +134,16 @@ class Store:
         if snapshot.url is None or snapshot.captured_at is None:
             raise StoreError("a capture needs its URL and capture time to be stored")
         key = url_key(snapshot.url)
+        _sweep(self.root / key)
         for stored in self.captures(key):
             if stored.sha256 == snapshot.sha256:
+                if not stored.intact:  # damaged since: the same content mends it
+                    try:
+                        write_atomic(stored.path, snapshot.content)
+                    except OSError as err:
+                        raise StoreError(
+                            f"cannot write to the store at {self.root}: {err}"
+                        ) from err
                 return stored
         moment = snapshot.captured_at.astimezone(UTC).replace(microsecond=0)
         extension = _EXTENSIONS.get((snapshot.media_type or "").lower(), "html")
@@ -240,6 +259,20 @@ def _insert(db: sqlite3.Connection, stored: Stored) -> None:
             stored.meta.get("url"),
         ),
     )
+
+
+_STALE = 3600.0  # seconds: a temporary file this old belongs to a write that was killed
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporary files that killed writes left behind (``.<name>.<random>``)."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for leftover in folder.glob(".*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and now - leftover.stat().st_mtime > _STALE:
+                leftover.unlink()
 
 
 def _sha256(path: Path) -> str:

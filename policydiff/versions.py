@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 from policydiff.errors import (
     ArchiveError,
     BadDate,
+    InputError,
     NetworkError,
     NoCapture,
     Offline,
@@ -52,6 +53,7 @@ from policydiff.errors import (
     SourceNotFound,
 )
 from policydiff.models import Snapshot
+from policydiff.normalize.decode import decode
 from policydiff.sources import media_type_of, read_file, read_sidecar
 
 if TYPE_CHECKING:  # the network stack is imported only when a reference needs it
@@ -242,8 +244,19 @@ def keep(capture: Capture, store: Store, archive: WaybackArchive) -> Snapshot:
     stored = store.with_digest(capture.original, capture.digest)
     if stored is not None:
         return stored.snapshot()
-    snapshot = archive.fetch(capture)
+    snapshot = usable(archive.fetch(capture))
     store.put(snapshot, http_status=capture.status)
+    return snapshot
+
+
+def usable(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` if it can be a policy; an empty, binary or undecodable answer from an
+    archive is an ``ArchiveError``, so it is never stored (and never held for good)."""
+    try:
+        decode(snapshot.content, charset=snapshot.charset)
+    except InputError as err:
+        where = snapshot.archive_url or snapshot.url or "the archive"
+        raise ArchiveError(f"the capture at {where} is no policy ({err}); not stored") from err
     return snapshot
 
 
@@ -295,7 +308,7 @@ def fetch_missing(
     for capture in captures:
         if capture.new_content and capture.digest not in held:
             try:
-                store.put(archive.fetch(capture), http_status=capture.status)
+                store.put(usable(archive.fetch(capture)), http_status=capture.status)
             except ArchiveError as err:
                 if skipped is None:
                     raise

@@ -289,6 +289,8 @@ def _check(
         )
     if baseline is None:
         if not recorded:
+            if policy.selector:  # a selector that matches nothing: say so now, not at a change
+                read_document(stored.snapshot(), selector=policy.selector)
             state.update(
                 policy.name, baseline_sha256=stored.sha256, last_check=now, last_error=None
             )

@@ -55,7 +55,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/ok":
             self._send(200, POLICY, {"Content-Type": "text/markdown"})
         elif path == "/page":  # whatever the test set: the same URL, night after night
-            self._send(200, self.server.page, {"Content-Type": "text/markdown"})
+            html = self.server.page.startswith(b"<html")
+            kind = "text/html" if html else "text/markdown"
+            self._send(200, self.server.page, {"Content-Type": kind})
         elif path == "/drip-body":
             self.send_response(200)
             self.send_header("Content-Type", "text/markdown")

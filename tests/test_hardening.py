@@ -569,3 +569,79 @@ def test_one_huge_paragraph_does_not_hide_the_rest(tmp_path: Path) -> None:
     )
     assert result.summary.substantive == 1
     assert any("any request" in c.new_text for c in result.substantive_changes)
+
+
+def test_a_selector_that_matches_nothing_fails_the_first_night(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    server.page = b"<html><body><div id='policy'><p>We collect data.</p></div></body></html>"
+    watch = parse_watchfile(
+        f'[defaults]\nallow_private = true\n[[policy]]\nname = "p"\nurl = "{server.base}/page"\n'
+        'selector = "#no-such-element"\n',
+        "w.toml",
+    )
+    (outcome,) = run_watch(
+        watch,
+        store=Store(tmp_path / "s"),
+        out=tmp_path / "o",
+        session=Session(Limits(**FAST)),  # type: ignore[arg-type]
+    )
+    server.page = POLICY
+    assert outcome.status == "failed" and "matched nothing" in outcome.message
+
+
+# -- 14: the store mends and cleans itself -------------------------------------------------
+def _capture(content: bytes, second: int = 0) -> object:
+    from datetime import UTC, datetime
+
+    from policydiff.models import Snapshot as Snap
+
+    return Snap(
+        content=content,
+        url="https://example.org/privacy",
+        captured_at=datetime(2024, 1, 1, 0, 0, second, tzinfo=UTC),
+        media_type="text/markdown",
+        source="wayback",
+        digest=f"D{second}",
+    )
+
+
+def test_temporary_files_of_killed_writes_are_removed(tmp_path: Path) -> None:
+    import os
+
+    store = Store(tmp_path)
+    first = store.put(_capture(POLICY))  # type: ignore[arg-type]
+    leftover = first.path.parent / f".{first.path.name}.k1ll3d"
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+    fresh = first.path.parent / f".{first.path.name}.wr1t1ng"  # another process, now
+    fresh.write_bytes(b"half")
+    store.put(_capture(CHANGED, 1))  # type: ignore[arg-type]
+    assert not leftover.exists() and fresh.exists()
+
+
+def test_a_damaged_capture_is_not_held_and_is_mended(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    stored = store.put(_capture(POLICY))  # type: ignore[arg-type]
+    assert store.digests("https://example.org/privacy") == {"D0"}
+    stored.path.write_bytes(b"damaged")
+    assert store.digests("https://example.org/privacy") == set()  # fetch gets it again
+    store.put(_capture(POLICY))  # type: ignore[arg-type]
+    assert stored.path.read_bytes() == POLICY
+    assert store.digests("https://example.org/privacy") == {"D0"}
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00", b"\x00" * 64])
+def test_an_empty_or_binary_capture_is_never_stored(content: bytes) -> None:
+    from policydiff.errors import ArchiveError
+    from policydiff.versions import usable
+
+    with pytest.raises(ArchiveError, match="not stored"):
+        usable(_capture(content))  # type: ignore[arg-type]
+
+
+def test_stored_files_follow_the_umask_not_0600(tmp_path: Path) -> None:
+    stored = Store(tmp_path).put(_capture(POLICY))  # type: ignore[arg-type]
+    from policydiff.files import _UMASK
+
+    assert stored.path.stat().st_mode & 0o777 == 0o666 & ~_UMASK
