@@ -5,7 +5,9 @@ distinct contents (aim: 1 CDX page + K captures, nothing more).
 
 Starts a real pywb on 127.0.0.1 (pip install -e '.[test]'), serving a WARC of N captures
 of telegram.org/privacy built from K real versions in snapshots/, then runs `fetch`
-twice into an empty store and prints the requests each run made.
+twice into an empty store and prints the requests each run made. Then the same count against
+recorded answers of the Internet Archive (tests/replay.py: a capture list of 15 pages, and one
+download run twice), with the published rate limits on a clock that does not wait.
 """
 
 from __future__ import annotations
@@ -114,7 +116,59 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
+    replayed()
     return 0
+
+
+def replayed() -> None:
+    """The same count against recorded answers of the Internet Archive (tests/replay.py):
+    a capture list of 15 pages, and a download run twice into one store."""
+    import tempfile
+
+    from click.testing import CliRunner
+    from replay import Replay
+
+    from policydiff import cli
+    from policydiff.archive.http import Limits, Session
+    from policydiff.archive.wayback import WaybackArchive
+
+    # The published limits, on a clock that does not wait.
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    session = Session(Limits(), sleep=sleep, clock=lambda: clock[0])
+    runs = [
+        (
+            "test_search_multipage",
+            ["history", "cnn.com", "--from", "20010410000000", "--to", "20010510000000"],
+            "1 request a page of the answer (15)",
+        ),
+        ("test_memento_rate_limits", ["fetch", "zew.de", "--limit", "1"], "1 + 1"),
+        ("test_memento_rate_limits", ["fetch", "zew.de", "--limit", "1"], "1 + 0: stored"),
+    ]
+    with tempfile.TemporaryDirectory() as store:
+        for recording, argv, aim in runs:
+            with Replay([recording]) as replay:
+                archive = WaybackArchive(replay.base, session, kind="ia")
+                cli._client.cache_clear()
+                before, started = dict(session.counts), clock[0]
+                original = cli._client
+                cli._client = lambda *_, archive=archive: archive  # type: ignore[assignment]
+                try:
+                    result = CliRunner().invoke(
+                        cli.main, [*argv, "--archive", replay.base, "--store", store]
+                    )
+                finally:
+                    cli._client = original
+                cdx = session.counts["requests:cdx"] - before.get("requests:cdx", 0)
+                captured = session.counts["requests:capture"] - before.get("requests:capture", 0)
+                print(
+                    f"replay {recording}: policydiff {' '.join(argv[:2])} -> {cdx} CDX "
+                    f"request(s) + {captured} capture request(s) (aim: {aim}); "
+                    f"exit {result.exit_code}; {clock[0] - started:.1f} s of pauses for the rate limits"
+                )
 
 
 if __name__ == "__main__":
