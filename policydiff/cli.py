@@ -832,11 +832,15 @@ def _check_watch(config: Any, *, send: bool) -> int:
     from policydiff import notify
     from policydiff.archive.http import Session
     from policydiff.errors import PolicydiffError
+    from policydiff.normalize.text import one_line
 
     click.echo(f"{config.path}: {len(config.policies)} policies, valid")
     used = {name for policy in config.policies for name in policy.notify}
     problems = 0
-    session = Session()
+    # The targets come from the watch file: public addresses only, unless it (or the user)
+    # allows private ones, as in a run.
+    allowed = True if config.allow_private else _allow_private()
+    session = Session(untrusted=True, allow_private=allowed)
     for name, target in config.targets.items():
         try:
             line = notify.check(name, target)
@@ -846,7 +850,7 @@ def _check_watch(config: Any, *, send: bool) -> int:
                 line += "; test notification sent"
         except PolicydiffError as err:
             problems += 1
-            click.echo(f"{name}: {err}", err=True)
+            click.echo(one_line(f"{name}: {err}"), err=True)
             continue
         click.echo(line + ("" if name in used else " (no policy notifies it)"))
     if not config.targets:

@@ -645,3 +645,21 @@ def test_stored_files_follow_the_umask_not_0600(tmp_path: Path) -> None:
     from policydiff.files import _UMASK
 
     assert stored.path.stat().st_mode & 0o777 == 0o666 & ~_UMASK
+
+
+def test_a_test_notification_keeps_to_public_addresses_too(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    watchfile = tmp_path / "w.toml"
+    text = (
+        f'[notify.webhook]\nurl = "{server.base}/hook"\n'
+        '[[policy]]\nname = "p"\nurl = "https://example.org/"\nnotify = ["webhook"]\n'
+    )
+    watchfile.write_text(text)
+    server.posts.clear()
+    code, _, err = cli("watch", str(watchfile), "--test-notify")
+    assert code == 3 and "private, loopback or link-local" in err and server.posts == []
+    watchfile.write_text("[defaults]\nallow_private = true\n" + text)
+    code, _, err = cli("watch", str(watchfile), "--test-notify")
+    assert code == 0, err
+    assert len(server.posts) == 1
