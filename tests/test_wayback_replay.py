@@ -593,3 +593,54 @@ def test_a_watch_file_names_the_archive_kind() -> None:
         parse_watchfile(
             '[[policy]]\nname = "a"\nurl = "https://x.test"\narchive_kind = "x"\n', "watch.toml"
         )
+
+
+def test_a_resume_key_that_comes_back_ends_the_paging(clock: Clock, tmp_path: Path) -> None:
+    """The first recorded page of cnn.com, served again for its own resume key: an archive
+    paging round in a circle is read once, not forever."""
+    first = load(["test_search_multipage"])[
+        ("cdx", "cnn.com/", "20010410000000", "20010510000000", "")
+    ]
+    with Replay(["test_search_multipage"]) as replay:
+        replay.answers[("cdx", "cnn.com/", "20010410000000", "20010510000000", RESUME)] = first
+        run = policydiff(
+            replay,
+            tmp_path,
+            "history",
+            "cnn.com",
+            "--from",
+            "20010410000000",
+            "--to",
+            "20010510000000",
+        )
+    assert run.code == 0, run.err
+    assert replay.count("cdx") == 2  # the first page, its key once, then no more
+    assert "2001-04-10 21:39:30" in run.out and "2001-04-18 07:31:33" not in run.out
+
+
+def test_an_index_that_never_ends_is_capped(
+    clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policydiff.archive import wayback
+
+    monkeypatch.setattr(wayback, "MAX_PAGES", 3)
+    with Replay(["test_search_multipage"]) as replay:
+        run = policydiff(
+            replay,
+            tmp_path,
+            "history",
+            "cnn.com",
+            "--from",
+            "20010410000000",
+            "--to",
+            "20010510000000",
+        )
+    assert (run.code, run.err) == (
+        3,
+        "Error: the archive's index of cnn.com did not end after 3 pages; ask for a shorter "
+        "range (--from/--to)\n",
+    )
+    assert replay.count("cdx") == 3
+
+
+RESUME = "com%2Ccnn%29%2F+2001041400593%3A"
