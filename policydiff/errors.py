@@ -158,9 +158,20 @@ class NetworkError(PolicydiffError):
     """A request failed: connection, timeout, or a body cut short, after retries."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
+        super().__init__(f"{_without_credentials(url)}: {reason}")
         self.url = url
         self.reason = reason
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` taken out: messages are printed and recorded."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "…@" + authority.rpartition("@")[2]
+    return f"{scheme}://{authority}{slash}{path}"
 
 
 class Offline(NetworkError):

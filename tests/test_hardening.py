@@ -663,3 +663,10 @@ def test_a_test_notification_keeps_to_public_addresses_too(
     code, _, err = cli("watch", str(watchfile), "--test-notify")
     assert code == 0, err
     assert len(server.posts) == 1
+
+
+def test_credentials_in_a_url_never_reach_a_message() -> None:
+    from policydiff.errors import NetworkError
+
+    message = str(NetworkError("https://user:hunter2@example.org/p?x=1", "HTTP 500"))
+    assert "hunter2" not in message and message == "https://…@example.org/p?x=1: HTTP 500"
