@@ -644,3 +644,20 @@ def test_an_index_that_never_ends_is_capped(
 
 
 RESUME = "com%2Ccnn%29%2F+2001041400593%3A"
+
+
+def test_the_archives_own_redirects_in_a_loop_end(clock: Clock, tmp_path: Path) -> None:
+    """A real "found capture at 20171124151315" redirect, re-served for that capture itself:
+    the archive sending policydiff round in a circle ends with one line, not a hang."""
+    found = load(["test_get_memento_with_date_datetime"])[
+        ("memento", "20171124000000", "id_", "fws.gov/birds/")
+    ]
+    with Replay(["test_get_memento_with_date_datetime"]) as replay:
+        replay.answers[("memento", "20171124151315", "id_", "fws.gov/birds/")] = found
+        run = policydiff(replay, tmp_path, "compare", _link("20171124000000", BIRDS), FILE)
+    assert (run.code, run.err) == (
+        3,
+        f"Error: the archive's redirects for {BIRDS} at 2017-11-24 00:00:00 UTC go round in a "
+        "loop\n",
+    )
+    assert replay.count("memento") == 2
