@@ -317,3 +317,14 @@ def test_a_shortened_hash_copies_whole(headline_html: Path) -> None:
     assert len(shown) == 13 and shown.endswith("…")
     assert len(whole) == 64 and whole.startswith(shown[:12])
     assert visit.console == []
+
+
+def test_the_verdict_chips_are_legible(headline_html: Path) -> None:
+    with open_page(headline_html) as (page, visit):
+        chip = page.locator(".chip.widened").first  # type: ignore[attr-defined]
+        colours = chip.evaluate(
+            "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+        )
+        assert colours[0] != colours[1]
+        assert chip.inner_text().lower() == "1 widened"
+    assert visit.console == []

@@ -84,6 +84,10 @@ def test_bold_numbered_paragraphs_become_sections(zoom: Comparison) -> None:
     assert sections["10.2"] == "10.2 Permitted Uses and Customer License Grant"
     # The archive numbered its one-item lists 27, 34, ...: the sections under say 10.
     assert sections["10"] == "10. DATA USAGE, LICENSES AND RESPONSIBILITIES"
+    # A heading with no numbered sections under it follows the one before it.
+    assert sections["34"] == "34. DEFINITIONS"
+    renumbered = [i.where for i in story(zoom).quiet if i.change.reason == "renumbered"]
+    assert renumbered == ["10.3 Our Obligations Over Your Customer Content"]  # was 10.5
     clause = next(c for c in zoom.new_document.clauses if c.text.startswith("Zoom will only"))
     assert clause.section_path[-1] == "10.2 Permitted Uses and Customer License Grant"
 

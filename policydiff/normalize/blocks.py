@@ -61,8 +61,10 @@ def bold_heading(text: str, number: str | None, level: int | None = None) -> Blo
 def renumber_headings(blocks: list[Block], item_headings: list[int]) -> list[Block]:
     """Headings written as list items take their number from the sections under them when
     those agree on another (archives renumber one-item lists: "27. CUSTOMER CONTENT" holding
-    10.1 to 10.5 is section 10)."""
+    10.1 to 10.5 is section 10). Once the list numbers are known to be wrong, a heading with
+    no numbered sections under it follows the one before it (… 33, 34 DEFINITIONS)."""
     result = list(blocks)
+    fixed: dict[int, bool] = {}  # item heading -> numbered by the sections under it
     for position, index in enumerate(item_headings):
         end = item_headings[position + 1] if position + 1 < len(item_headings) else len(blocks)
         heads = {
@@ -70,11 +72,23 @@ def renumber_headings(blocks: list[Block], item_headings: list[int]) -> list[Blo
             for b in blocks[index + 1 : end]
             if b.kind is ClauseKind.HEADING and b.number and "." in b.number
         }
-        heading = blocks[index]
-        if len(heads) == 1 and heading.number not in heads:
-            number = heads.pop()
-            title = heading.text
-            if heading.number and title.startswith(f"{heading.number}. "):
-                title = title[len(heading.number) + 2 :]
-            result[index] = bold_heading(title, number, heading.level)
+        fixed[index] = len(heads) == 1
+        if len(heads) == 1 and blocks[index].number not in heads:
+            result[index] = _renumbered(blocks[index], heads.pop())
+    if not any(result[i] is not blocks[i] for i in item_headings):
+        return result
+    previous: int | None = None
+    for index in item_headings:
+        number = result[index].number
+        if not fixed[index] and previous is not None and number != str(previous + 1):
+            result[index] = _renumbered(result[index], str(previous + 1))
+        current = result[index].number
+        previous = int(current) if current and current.isdigit() else None
     return result
+
+
+def _renumbered(heading: Block, number: str) -> Block:
+    title = heading.text
+    if heading.number and title.startswith(f"{heading.number}. "):
+        title = title[len(heading.number) + 2 :]
+    return bold_heading(title, number, heading.level)

@@ -66,8 +66,8 @@ header h1 { font-size: 2rem; line-height: 1.2; margin: .2rem 0 .6rem; }
 .legend { font: .8rem/1.4 system-ui, sans-serif; color: var(--muted); margin: .5rem 0; }
 details.more { font: .9rem/1.5 system-ui, sans-serif; margin: .5rem 0; }
 details.more ul { padding-left: 1.2rem; } details.more li { margin: .2rem 0; }
-.summary span.widened { color: var(--widened); } .summary span.narrowed { color: var(--narrowed); }
-.summary span.mixed { color: var(--mixed); } .summary .chip { color: #fff; }
+.summary li span.widened { color: var(--widened); } .summary li span.narrowed { color: var(--narrowed); }
+.summary li span.mixed { color: var(--mixed); }
 article.cosmetic { display: none; } body.context article.cosmetic { display: block; }
 .sources .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; margin: 1rem 0;
   font: .8rem/1.4 system-ui, sans-serif; color: var(--muted); }
