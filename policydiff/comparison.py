@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import replace
 
 import policydiff.languages as languages
@@ -139,6 +140,8 @@ def compare_documents(
 Draft = tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]
 # How alike two clauses stating the same practice must at least be to be one clause rewritten.
 SAME_PRACTICE_SIMILARITY = 0.5
+# More added clauses than this stating one practice: too many to pair one by one.
+SAME_PRACTICE_GROUP = 50
 
 
 def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
@@ -161,11 +164,16 @@ def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
         return drafts
     keys = {i: reader.practice_key(drafts[i][1][0].text, drafts[i][1][0].lead_in) for i in removed}
     keys |= {i: reader.practice_key(drafts[i][2][0].text, drafts[i][2][0].lead_in) for i in added}
+    by_key: dict[Hashable, list[int]] = {}
+    for j in added:
+        if keys[j] is not None:
+            by_key.setdefault(keys[j], []).append(j)
     candidates = []
     for i in removed:
-        for j in added:
-            if keys[i] is None or keys[i] != keys[j]:
-                continue
+        group = by_key.get(keys[i], []) if keys[i] is not None else []
+        if len(group) > SAME_PRACTICE_GROUP:
+            continue  # a document rewritten whole: no clause-to-clause reading to find
+        for j in group:
             score = token_set_ratio(drafts[i][1][0].text, drafts[j][2][0].text) / 100.0
             if score >= SAME_PRACTICE_SIMILARITY:
                 candidates.append((score, i, j))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from policydiff.semantics.lexicon import Entry, Lexicon, stems
@@ -143,8 +144,9 @@ def read_frame(
     # Words inside a company's name are no data or purpose ("DATA BUSINESS SERVICES GmbH").
     names = [m.span() for m in lexicon.organisation.finditer(text)]
     if names:
+        inside = _inside_names(text, names)
         for family in ("data", "purposes", "recipients", "actions"):
-            slots[family] = tuple(t for t in slots[family] if not _inside(t.words, text, names))
+            slots[family] = tuple(t for t in slots[family] if not inside(t.words))
     organisations = _organisations(text, lexicon, slots, context, section, category)
     if organisations:
         known = {t.words.lower() for t in slots["recipients"]}
@@ -202,6 +204,9 @@ _PROVIDER = re.compile(
 _OWNER = re.compile(
     r"\b(?:subsidiary of|subsidiaries of|part of|owned by|operated by)\s*,?\s*$", re.I
 )
+_SPEAKER = re.compile(
+    r"\b([A-Z][\w.&'’-]{0,60}(?:\s+[A-Z][\w.&'’-]{0,60}){0,3})\s+(?:will|may|does|shall|is|can|uses)\b"
+)
 _NOT_NAMES = {"we", "you", "our", "your", "the", "this", "these", "that", "us", "section"}
 # A table of recipients: its header or lead-in names them ("Subprocessor | Purpose | Location").
 _RECIPIENT_TABLE = re.compile(
@@ -209,12 +214,23 @@ _RECIPIENT_TABLE = re.compile(
 )
 
 
-def _inside(words: str, text: str, spans: list[tuple[int, int]]) -> bool:
-    """True when every place ``words`` stands in ``text`` is inside one of ``spans``."""
-    starts = [m.start() for m in re.finditer(re.escape(words), text)]
-    return bool(starts) and all(
-        any(a <= start and start + len(words) <= b for a, b in spans) for start in starts
-    )
+def _inside_names(text: str, spans: list[tuple[int, int]]) -> Callable[[str], bool]:
+    """A test: is every place some words stand in ``text`` inside one of ``spans`` (sorted,
+    not overlapping)? Each distinct phrase is looked up once, each place by bisection."""
+    starts = [a for a, _ in spans]
+    answers: dict[str, bool] = {}
+
+    def covered(start: int, end: int) -> bool:
+        index = bisect.bisect_right(starts, start) - 1
+        return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
+
+    def inside(words: str) -> bool:
+        if words not in answers:
+            places = [m.span() for m in re.finditer(re.escape(words), text)]
+            answers[words] = bool(places) and all(covered(a, b) for a, b in places)
+        return answers[words]
+
+    return inside
 
 
 def _organisations(
@@ -240,22 +256,24 @@ def _organisations(
             if not _OWNER.search(text[max(0, m.start() - 30) : m.start()])
         ]
     if sharing:
-        lowered = text.lower()  # once: a long clause holds thousands of actions
+        # Where each sharing verb stands (every occurrence, found once), and who speaks
+        # ("Zoom will …" names Zoom as the company, not a recipient).
         verbs = sorted(
-            {lowered.find(t.words.lower()) for t in slots.get("actions", ()) if t.name in _SHARING}
+            m.start()
+            for e in lexicon.families["actions"]
+            if e.name in _SHARING
+            for m in e.pattern.finditer(text)
         )
+        speakers = {m.group(1) for m in _SPEAKER.finditer(text)}
         for match in _NAMED_AFTER.finditer(text):
-            # Only right after a sharing verb ("shared with Google", "disclose it to X"),
-            # and never the one who speaks ("Zoom will …" names Zoom as the company).
-            if not any(0 <= match.start() - v <= 40 for v in verbs):
+            # Only right after a sharing verb ("shared with Google", "disclose it to X").
+            index = bisect.bisect_right(verbs, match.start()) - 1
+            if index < 0 or match.start() - verbs[index] > 40:
                 continue
             for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
-                speaks = re.search(
-                    rf"\b{re.escape(name)}\s+(?:will|may|does|shall|is|can|uses)\b", text
-                )
                 # "access to Customer Content": a name the lexicon reads as data is no one.
                 data = any(e.pattern.search(name) for e in lexicon.families["data"])
-                if not speaks and not data:
+                if name not in speakers and not data:
                     names.append(name)
     table = " ".join(filter(None, (context, section)))
     if " | " in text and _RECIPIENT_TABLE.search(table):
