@@ -38,7 +38,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -564,9 +564,16 @@ def _guard_peer(sock: socket.socket, host: str) -> None:
         raise RefusedAddress(host, _refusal(peer))
 
 
-class _Connection(urllib3.connection.HTTPConnection):
+if TYPE_CHECKING:
+    _Base = urllib3.connection.HTTPConnection
+else:
+    _Base = object
+
+
+class _Registered(_Base):
     """Registers its socket with the exchange (for the deadline); when ``guarded``,
-    refuses a peer that is not a public address, after DNS, before a byte is sent."""
+    refuses a peer that is not a public address, after DNS, before a byte is sent. Mixed
+    into both the plain and the TLS connection."""
 
     guarded = False
 
@@ -589,26 +596,12 @@ class _Connection(urllib3.connection.HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _TLSConnection(urllib3.connection.HTTPSConnection):
-    guarded = False
+class _Connection(_Registered, urllib3.connection.HTTPConnection):
+    pass
 
-    def _new_conn(self) -> socket.socket:
-        if self.guarded and self.proxy is None:
-            _guard_host(self.host, self.port)
-        sock = super()._new_conn()
-        if self.guarded and self.proxy is None:
-            _guard_peer(sock, self.host)
-        _register(sock)
-        return sock
 
-    def connect(self) -> None:
-        super().connect()
-        _register(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is not None:
-            _register(self.sock)
-        super().request(*args, **kwargs)
+class _TLSConnection(_Registered, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _GuardedConnection(_Connection):

@@ -81,6 +81,12 @@ def frame_of(text: str, lead_in: str | None, lex: Lexicon, section: str | None =
     return read_frame(text, lex, context=lead_in, section=section)
 
 
+@functools.cache
+def _generic(lex: Lexicon) -> frozenset[str]:
+    """The data entries that name no kind of data ("your information"), once a lexicon."""
+    return frozenset(e.name for e in lex.families["data"] if e.generic)
+
+
 @dataclass(frozen=True, slots=True)
 class PracticeReader:
     """What ``classify`` asks of a clause's practice, read with one language's lexicon."""
@@ -97,7 +103,7 @@ class PracticeReader:
         """The practice a clause states, coarsely (category, polarity, action, data), or
         None when it states none: two clauses with one key state the same practice."""
         frame = frame_of(text, lead_in, self.lex)
-        generic = {e.name for e in self.lex.families["data"] if e.generic}
+        generic = _generic(self.lex)
         category, action, data = _key(frame, generic)
         if action is None or data is None:
             return None
@@ -110,7 +116,7 @@ class PracticeReader:
     def signature(self, text: str, lead_in: str | None) -> Hashable:
         """The practice a clause states, without its wording: equal signatures, same practice."""
         frame = frame_of(text, lead_in, self.lex)
-        generic = {e.name for e in self.lex.families["data"] if e.generic}
+        generic = _generic(self.lex)
 
         def names(family: str) -> frozenset[str]:
             return frozenset(t.name for t in frame.get(family) if t.name not in generic)
@@ -144,7 +150,7 @@ def annotate(
     if not has_lexicon(language):
         return changes
     lex = lexicon(language)
-    generic = {e.name for e in lex.families["data"] if e.generic}
+    generic = _generic(lex)
 
     # Whether the old document states a practice, read only when an added clause asks.
     def known(practice: Practice) -> bool:
@@ -184,7 +190,7 @@ def _findings(
     old: Frame,
     new: Frame,
     category: Category,
-    generic: set[str],
+    generic: frozenset[str],
     lex: Lexicon,
     known: Callable[[Practice], bool] = lambda _: False,
 ) -> list[Finding]:
@@ -352,7 +358,7 @@ _PURPOSE_LIST = re.compile(
 )
 
 
-def _clause_kind(frame: Frame, generic: set[str]) -> str:
+def _clause_kind(frame: Frame, generic: frozenset[str]) -> str:
     """What a clause mainly states (a key of the direction table's added/removed rows)."""
     specific = [t for t in frame.get("data") if t.name not in generic]
     if _only_names_a_recipient(frame):
@@ -397,7 +403,7 @@ def _limits_a_practice(frame: Frame) -> bool:
 Practice = tuple[str | None, str | None, str | None]
 
 
-def _key(frame: Frame, generic: set[str]) -> Practice:
+def _key(frame: Frame, generic: frozenset[str]) -> Practice:
     """A practice as the inventory knows it: category, first action, and the data that
     action is done to (the first specific data after it)."""
     actions = frame.get("actions")
@@ -422,7 +428,7 @@ def _stated_before(practice: Practice, document: Document | None, lex: Lexicon) 
     verb = next((e for e in lex.families["actions"] if e.name == action), None)
     if entry is None or verb is None:
         return False
-    generic = {e.name for e in lex.families["data"] if e.generic}
+    generic = _generic(lex)
     for clause in document.clauses:
         if (
             clause.role is not ClauseRole.PRACTICE
@@ -441,7 +447,7 @@ def _words_of(frame: Frame, family: str) -> str:
 
 
 def _unchanged(
-    old: Frame, new: Frame, generic: set[str], grammar: Grammar
+    old: Frame, new: Frame, generic: frozenset[str], grammar: Grammar
 ) -> tuple[tuple[str, str], ...]:
     same: list[tuple[str, str]] = []
     for family, aspect in (("data", "data"), ("recipients", "recipient")):

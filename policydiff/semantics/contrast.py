@@ -29,7 +29,9 @@ def _flip(direction: Direction, negated: bool) -> Direction:
     return NARROWED if direction == WIDENED else WIDENED
 
 
-def _specific(terms: tuple[Term, ...], generic: set[str], fine: bool = False) -> dict[str, Term]:
+def _specific(
+    terms: tuple[Term, ...], generic: frozenset[str], fine: bool = False
+) -> dict[str, Term]:
     """Terms by name (or by name and words, when ``fine``), leaving out catch-alls ("your
     data", "third parties") when anything specific is named."""
     named = {_key(t, fine): t for t in terms}
@@ -94,7 +96,7 @@ def contrast(
     old: Frame,
     new: Frame,
     category: Category,
-    generic: set[str],
+    generic: frozenset[str],
     purpose_mark: re.Pattern[str],
     parents: dict[str, str | None] | None = None,
 ) -> list[Finding]:
@@ -242,8 +244,8 @@ def contrast(
             else:
                 add("retention_shortened", NARROWED, f"kept shorter: {was} → {now}", was, now)
 
-    before = _specific(old.get("rights"), set(), bool(old.text))
-    after = _specific(new.get("rights"), set(), bool(old.text))
+    before = _specific(old.get("rights"), frozenset(), bool(old.text))
+    after = _specific(new.get("rights"), frozenset(), bool(old.text))
     for name, term in after.items():
         if name not in before:
             add(
