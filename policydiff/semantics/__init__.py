@@ -279,6 +279,11 @@ def _findings(
                         shorten(new.text, 120),
                     ),
                 )
+    grants_right = (
+        change.kind is ChangeKind.MODIFIED
+        and _clause_kind(old, generic) == "right"
+        and _clause_kind(new, generic) == "right"
+    )
     if not findings and change.kind is ChangeKind.MODIFIED:
         findings = member_findings(
             change.ops,
@@ -288,7 +293,13 @@ def _findings(
             lex,
             language(lex.code),
             change.new[0].lead_in if change.new else None,
+            grants_right,
         )
+    if grants_right:
+        # In a clause that grants a right ("you can object to …", "you can review the
+        # information in your profile"), what joins it extends the right, what leaves it
+        # takes part of the right away.
+        findings = [_as_right(f) for f in findings]
     if (
         not findings
         and change.kind is ChangeKind.ADDED
@@ -311,6 +322,28 @@ def _findings(
             )
         ]
     return findings
+
+
+def _as_right(finding: Finding) -> Finding:
+    """A finding of a clause that grants a right, told as what it does to the right."""
+    stem, _, event = finding.label.rpartition("_")
+    if stem in ("data", "purpose", "recipient") and event in ("added", "removed"):
+        label = f"right_{event}"
+        direction = directions.slot("rights", event)
+        return dataclasses.replace(
+            finding,
+            label=label,
+            direction=direction,
+            explanation=f"the right now {'covers' if event == 'added' else 'no longer covers'}: "
+            f"{finding.new_words or finding.old_words}",
+        )
+    if finding.label in ("condition_broadened", "condition_narrowed"):
+        # Wider conditions of a right let it apply more often.
+        wider = finding.label == "condition_broadened"
+        return dataclasses.replace(
+            finding, direction=Direction.NARROWED if wider else Direction.WIDENED
+        )
+    return finding
 
 
 # The slot family each finding label is about, to name its DPV concept.

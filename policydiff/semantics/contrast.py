@@ -88,6 +88,17 @@ def _ancestor(a: str, b: str, parents: dict[str, str | None]) -> bool:
     return False
 
 
+def _split_up(words: str, text: str) -> bool:
+    """True when a phrase of several words still stands in ``text`` with others between its
+    words ("date of birth" → "date, time, and location of birth"): it was widened, not
+    removed."""
+    parts = re.findall(r"\w+", words)
+    if len(parts) < 2:
+        return False
+    gaps = r"\W+(?:\w+\W+){0,5}?".join(re.escape(p) for p in parts)
+    return re.search(rf"\b{gaps}\b", text, re.I) is not None
+
+
 def _words(terms: list[Term]) -> str:
     return ", ".join(dict.fromkeys(t.words for t in terms))
 
@@ -170,6 +181,7 @@ def contrast(
                 for t in removed
                 if t.name not in generic
                 and not any(_related(t.name, a.name, parents or {}) for a in added)
+                and not _split_up(t.words, new.text)
             ]
         if added:
             add(

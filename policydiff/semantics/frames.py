@@ -136,7 +136,19 @@ def read_frame(
         after = _first_action(text[label.end() :], lexicon)
         first = (after[0] + label.end(), after[1]) if after else first
     context_first = _first_action(context, lexicon) if context else None
-    own_category = _category(text, lexicon, first) or (
+    # A role the lexicon gives a category of its own ("the data protection authority" you may
+    # complain to) is neither a recipient nor a cue of another category ("authorities").
+    roles = [
+        (m.start(), m.end(), entry.category)
+        for entry in lexicon.families.get("entities", ())
+        if entry.category and entry.may_match(cues)
+        for m in entry.pattern.finditer(text)
+    ]
+    if roles:
+        spans = sorted((a, b) for a, b, _ in roles)
+        inside_role = _inside_names(text, spans)
+        slots["recipients"] = tuple(t for t in slots["recipients"] if not inside_role(t.words))
+    own_category = _category(text, lexicon, first, roles) or (
         _category(context, lexicon, context_first) if context else None
     )
     section_category = None if own_category or not section else _category(section, lexicon, None)
@@ -147,6 +159,13 @@ def read_frame(
         inside = _inside_names(text, names)
         for family in ("data", "purposes", "recipients", "actions"):
             slots[family] = tuple(t for t in slots[family] if not inside(t.words))
+    channels = {e.name for e in lexicon.families["data"] if e.parent == "contact_data"}
+    if any(t.name in channels for t in slots["data"]):
+        # "write to us at the e-mail address privacy@…", "our postal address": how to reach
+        # the company, not data about the user.
+        slots["data"] = tuple(
+            t for t in slots["data"] if t.name not in channels or not _channel(text, t.words)
+        )
     organisations = _organisations(text, lexicon, slots, context, section, category)
     if organisations:
         known = {t.words.lower() for t in slots["recipients"]}
@@ -212,6 +231,28 @@ _NOT_NAMES = {"we", "you", "our", "your", "the", "this", "these", "that", "us", 
 _RECIPIENT_TABLE = re.compile(
     r"sub-?processor|processor|service provider|vendor|recipient|third[- ]part", re.I
 )
+
+
+# Contact data that is the company's own: followed by an address, or said to be "ours".
+_CHANNEL_AFTER = re.compile(
+    r"^[\s:,\"“«(]*(?:at|to|à|an|unter)?[\s:\"“«]*"
+    r"(?:[\w.+-]+@[\w-]+\.\w|https?://|www\.|\+?\d[\d ().-]{6,})",
+    re.I,
+)
+_CHANNEL_BEFORE = re.compile(
+    r"\b(?:our|the following|notre|nos|cette|unsere[mnrs]?|folgende[nr]?)\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
+
+
+def _channel(text: str, words: str) -> bool:
+    """True when every place ``words`` stand in ``text`` names a way to reach the company
+    ("by e-mail at privacy@example.com", "our postal address")."""
+    places = [m.span() for m in re.finditer(re.escape(words), text)]
+    return bool(places) and all(
+        _CHANNEL_AFTER.match(text[end : end + 60]) or _CHANNEL_BEFORE.search(text[:start][-40:])
+        for start, end in places
+    )
 
 
 def _inside_names(text: str, spans: list[tuple[int, int]]) -> Callable[[str], bool]:
@@ -326,10 +367,23 @@ def _heads(
     return tuple(heads), tuple(qualifiers)
 
 
-def _category(text: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> str | None:
+def _category(
+    text: str,
+    lexicon: Lexicon,
+    first: tuple[int, str | None] | None,
+    roles: list[tuple[int, int, str | None]] | None = None,
+) -> str | None:
     """The category with the most cue words; a tie goes to the category of the first
-    verb ("may be shared … or advertising" is sharing), else to the one listed first."""
+    verb ("may be shared … or advertising" is sharing), else to the one listed first.
+    ``roles`` (start, end, category) count for their own category, and their words for no
+    other."""
+    if roles:
+        for start, end, _ in roles:
+            text = text[:start] + " " * (end - start) + text[end:]
     hits = {name: len(pattern.findall(text)) for name, pattern in lexicon.categories}
+    for _, _, role in roles or ():
+        if role in hits:
+            hits[role] += 1
     most = max(hits.values(), default=0)
     if not most:
         return None

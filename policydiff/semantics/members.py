@@ -50,8 +50,10 @@ def member_findings(
     lex: Lexicon,
     lang: Language,
     lead_in: str | None = None,
+    grants_right: bool = False,
 ) -> list[Finding]:
-    """Findings for list members inserted or deleted in a modified clause."""
+    """Findings for list members inserted or deleted in a modified clause; in a clause
+    that ``grants_right``, every member extends or narrows the right."""
     findings: list[Finding] = []
     # Words that leave one place of the clause and come back in another moved: a list
     # reordered ("websites, devices, stores" → "stores, websites, devices") adds nothing.
@@ -76,7 +78,11 @@ def member_findings(
         if not (joined or place):
             continue
         frame = new if sign == "+" else old
-        family = _family(text, before, after, frame, category, lex, place, lead_in)
+        family = (
+            "rights"
+            if grants_right
+            else _family(text, before, after, frame, category, lex, place, lead_in)
+        )
         if family is None:
             continue
         event = "added" if sign == "+" else "removed"
@@ -158,8 +164,9 @@ def _family(
     neighbours = _SEPARATOR.split(left)[-2:] + _SEPARATOR.split(right)[:2]
     votes: Counter[str] = Counter()
     for member in neighbours:
-        for family in _families_in(member, lex):
-            votes[family] += 1
+        head = _head_family(member, lex)
+        if head:
+            votes[head] += 1
     if votes:
         return votes.most_common(1)[0][0]
     if lex.grammar.purpose_mark.search(left[-80:]):
@@ -173,6 +180,18 @@ def _family(
     if category == Category.RIGHTS or frame.get("rights"):
         return "rights"
     return None
+
+
+def _head_family(member: str, lex: Lexicon) -> str | None:
+    """The slot of a list member's first known words ("lodge a complaint with the
+    authority about your data" is a right: its head comes first)."""
+    first: tuple[int, str] | None = None
+    for family in _SLOTS:
+        for entry in lex.families[family]:
+            match = entry.pattern.search(member)
+            if match and (first is None or match.start() < first[0]):
+                first = (match.start(), family)
+    return first[1] if first else None
 
 
 def _families_in(text: str, lex: Lexicon) -> list[str]:
