@@ -136,6 +136,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "directions": {
             "added": {"*": (str, str)},
             "removed": {"*": (str, str)},
+            "replaced": {"*": str},
             "slots": {"*": {"added": str, "removed": str, "flips": bool}},
             "actions": {"*": str},
         },

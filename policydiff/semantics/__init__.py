@@ -279,6 +279,13 @@ def _findings(
                         shorten(new.text, 120),
                     ),
                 )
+    if change.kind is ChangeKind.MODIFIED and (
+        _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
+    ):
+        named = _names_changed(old.text, new.text)
+        direction = directions.replaced("contact")
+        if named and direction is not None:
+            return named(category, direction)
     grants_right = (
         change.kind is ChangeKind.MODIFIED
         and _clause_kind(old, generic) == "right"
@@ -321,6 +328,36 @@ def _findings(
                 "the wording changed; the practice did not",
             )
         ]
+    return findings
+
+
+# Names: capitalised words not opening a sentence, and e-mail addresses.
+_NAME = re.compile(r"(?<![.:!?]\s)(?<!^)\b[A-ZÀ-Ý][\w&'’-]+|[\w.+-]+@[\w.-]+\w")
+
+
+def _names_changed(old: str, new: str) -> Callable[[Category, Direction], list[Finding]] | None:
+    """For a clause naming who answers for the policy: the findings when the names in it
+    changed (one firm for another, an office gone), else None."""
+    before = set(_NAME.findall(old))
+    after = set(_NAME.findall(new))
+    gone, came = sorted(before - after), sorted(after - before)
+    if not gone and not came:
+        return None
+
+    def findings(category: Category, direction: Direction) -> list[Finding]:
+        result = []
+        if gone:
+            words = " ".join(gone)
+            result.append(
+                Finding(category, "practice_removed", direction, f"no longer named: {words}", words)
+            )
+        if came:
+            words = " ".join(came)
+            result.append(
+                Finding(category, "practice_added", direction, f"now named: {words}", None, words)
+            )
+        return result
+
     return findings
 
 
@@ -429,8 +466,18 @@ def _limits_a_practice(frame: Frame) -> bool:
         return True
     text = frame.text.lower()
     first_safeguard = min(text.find(t.words.lower()) for t in safeguards)
-    first_action = min(text.find(t.words.lower()) for t in actions)
-    return 0 <= first_safeguard < first_action
+    start, verb = min((text.find(t.words.lower()), t.words) for t in actions)
+    if 0 <= first_safeguard < start:
+        return True
+    # The first verb's object is the safeguard ("we rely on the standard contractual
+    # clauses …", "we use encryption …"): a few words between them, none of them data.
+    between = text[start + len(verb) : first_safeguard]
+    return (
+        start >= 0
+        and first_safeguard > start
+        and len(between.split()) <= 3
+        and not any(t.words.lower() in between for t in frame.get("data"))
+    )
 
 
 Practice = tuple[str | None, str | None, str | None]

@@ -11,7 +11,7 @@ from functools import cache
 from policydiff.languages import rules
 from policydiff.models import Direction
 
-__all__ = ["KINDS", "action", "clause", "slot"]
+__all__ = ["KINDS", "action", "clause", "replaced", "slot"]
 
 # What an added or removed clause mainly states, in the order they are tried.
 KINDS = ("recipient", "right", "safeguard", "contact", "negated", "practice")
@@ -36,4 +36,11 @@ def slot(family: str, event: str, negated: bool = False) -> Direction:
 def action(name: str) -> Direction | None:
     """The direction of an action that newly appears in a clause, if it is a practice."""
     value = rules()["directions"]["actions"].get(name)
+    return Direction(value) if value else None
+
+
+@cache
+def replaced(kind: str) -> Direction | None:
+    """The direction of a clause of ``kind`` that now names someone else, if the table has it."""
+    value = rules()["directions"]["replaced"].get(kind)
     return Direction(value) if value else None
