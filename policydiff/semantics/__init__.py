@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policydiff.diff import word_ops
 from policydiff.languages import broader, concept, language
 from policydiff.models import (
     Category,
@@ -301,7 +302,23 @@ def _findings(
             language(lex.code),
             change.new[0].lead_in if change.new else None,
             grants_right,
+            _only_names_a_recipient(old) and _only_names_a_recipient(new),
         )
+        if not findings and any(
+            a[0] == "-" and b[0] == "+" for a, b in zip(change.ops, change.ops[1:])
+        ):
+            # Replacements that are only a list's separators moving ("UK, EU/EEA or" → "EU,
+            # EEA, or"): read the list again with one separator.
+            findings = member_findings(
+                word_ops(_SLASH.sub(", ", change.old_text), _SLASH.sub(", ", change.new_text)),
+                old,
+                new,
+                category,
+                lex,
+                language(lex.code),
+                change.new[0].lead_in if change.new else None,
+                grants_right,
+            )
     if grants_right:
         # In a clause that grants a right ("you can object to …", "you can review the
         # information in your profile"), what joins it extends the right, what leaves it
@@ -359,6 +376,9 @@ def _names_changed(old: str, new: str) -> Callable[[Category, Direction], list[F
         return result
 
     return findings
+
+
+_SLASH = re.compile(r"\s*/\s*")
 
 
 def _as_right(finding: Finding) -> Finding:

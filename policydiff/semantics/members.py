@@ -51,9 +51,11 @@ def member_findings(
     lang: Language,
     lead_in: str | None = None,
     grants_right: bool = False,
+    recipient_row: bool = False,
 ) -> list[Finding]:
     """Findings for list members inserted or deleted in a modified clause; in a clause
-    that ``grants_right``, every member extends or narrows the right."""
+    that ``grants_right``, every member extends or narrows the right; in a ``recipient_row``
+    of a table, a member of a later cell is a purpose of the recipient."""
     findings: list[Finding] = []
     # Words that leave one place of the clause and come back in another moved: a list
     # reordered ("websites, devices, stores" → "stores, websites, devices") adds nothing.
@@ -78,11 +80,14 @@ def member_findings(
         if not (joined or place):
             continue
         frame = new if sign == "+" else old
-        family = (
-            "rights"
-            if grants_right
-            else _family(text, before, after, frame, category, lex, place, lead_in)
-        )
+        if grants_right:
+            family: str | None = "rights"
+        elif recipient_row and not place and " | " in before and not _families_in(text, lex):
+            # "OVH | Hosting & Invoicing | France": what a recipient does for the company
+            # is the purpose it receives the data for.
+            family = "purposes"
+        else:
+            family = _family(text, before, after, frame, category, lex, place, lead_in)
         if family is None:
             continue
         event = "added" if sign == "+" else "removed"
