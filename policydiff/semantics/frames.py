@@ -96,14 +96,20 @@ def _first_action(
     return first
 
 
+# "whether it is scrolled on or not", "ou non", "oder nicht": an alternative, no negation.
+_ALTERNATIVE = re.compile(r"\b(?:or|ou|oder)\s+$", re.I)
+
+
 def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> bool:
     """True when a negation governs the sentence's first action ("we don't share")."""
     if first is None:
         return False
     window = sentence[max(0, first[0] - 60) : first[0]]
+    window = window[window.rfind("|") + 1 :]  # a table's cell ends a negation's reach
     negation = None
     for match in lexicon.negations.finditer(window):
-        negation = match
+        if not _ALTERNATIVE.search(window[: match.start()]):
+            negation = match
     if negation is None:
         return False
     if (
