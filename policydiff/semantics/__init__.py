@@ -482,7 +482,9 @@ def _limits_a_practice(frame: Frame) -> bool:
     if not safeguards:
         return False
     actions = frame.get("actions")
-    if not actions:
+    if not actions or not (frame.get("purposes") or frame.get("recipients")):
+        # "We will process your personal data only for the reasons below": no data of its
+        # own (the caller checks), no purpose, no recipient — only the limit is new.
         return True
     text = frame.text.lower()
     first_safeguard = min(text.find(t.words.lower()) for t in safeguards)
