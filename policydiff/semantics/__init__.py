@@ -348,28 +348,30 @@ def _findings(
     return findings
 
 
-# Names: capitalised words not opening a sentence, and e-mail addresses.
-_NAME = re.compile(r"(?<![.:!?]\s)(?<!^)\b[A-ZÀ-Ý][\w&'’-]+|[\w.+-]+@[\w.-]+\w")
+# Names: runs of capitalised words not opening a sentence ("European Data Protection
+# Office"), and e-mail addresses.
+_NAME = re.compile(
+    r"(?<![.:!?]\s)(?<!^)\b[A-ZÀ-Ý][\w&'’-]*(?:\s+(?:[A-ZÀ-Ý][\w&'’.-]*|&))*|[\w.+-]+@[\w.-]+\w"
+)
 
 
 def _names_changed(old: str, new: str) -> Callable[[Category, Direction], list[Finding]] | None:
     """For a clause naming who answers for the policy: the findings when the names in it
     changed (one firm for another, an office gone), else None."""
-    before = set(_NAME.findall(old))
-    after = set(_NAME.findall(new))
-    gone, came = sorted(before - after), sorted(after - before)
+    gone = [n for n in dict.fromkeys(_NAME.findall(old)) if n not in new]
+    came = [n for n in dict.fromkeys(_NAME.findall(new)) if n not in old]
     if not gone and not came:
         return None
 
     def findings(category: Category, direction: Direction) -> list[Finding]:
         result = []
         if gone:
-            words = " ".join(gone)
+            words = ", ".join(gone)
             result.append(
                 Finding(category, "practice_removed", direction, f"no longer named: {words}", words)
             )
         if came:
-            words = " ".join(came)
+            words = ", ".join(came)
             result.append(
                 Finding(category, "practice_added", direction, f"now named: {words}", None, words)
             )
