@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -284,9 +285,9 @@ def _findings(
         _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
     ):
         named = _names_changed(old.text, new.text)
-        direction = directions.replaced("contact")
-        if named and direction is not None:
-            return named(category, direction)
+        held_by = directions.replaced("contact")
+        if named and held_by is not None:
+            return named(category, held_by)
     grants_right = (
         change.kind is ChangeKind.MODIFIED
         and _clause_kind(old, generic) == "right"
@@ -305,7 +306,7 @@ def _findings(
             _only_names_a_recipient(old) and _only_names_a_recipient(new),
         )
         if not findings and any(
-            a[0] == "-" and b[0] == "+" for a, b in zip(change.ops, change.ops[1:])
+            a[0] == "-" and b[0] == "+" for a, b in itertools.pairwise(change.ops)
         ):
             # Replacements that are only a list's separators moving ("UK, EU/EEA or" → "EU,
             # EEA, or"): read the list again with one separator.

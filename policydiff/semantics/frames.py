@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from policydiff.semantics.lexicon import Entry, Lexicon, stems
@@ -377,7 +377,7 @@ def _category(
     text: str,
     lexicon: Lexicon,
     first: tuple[int, str | None] | None,
-    roles: list[tuple[int, int, str | None]] | None = None,
+    roles: Sequence[tuple[int, int, str | None]] | None = None,
 ) -> str | None:
     """The category with the most cue words; a tie goes to the category of the first
     verb ("may be shared … or advertising" is sharing), else to the one listed first.
