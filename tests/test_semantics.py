@@ -466,3 +466,128 @@ def test_names_in_a_long_clause_are_read_in_linear_time() -> None:
     start = time.perf_counter()
     frame_of(text, None, lex)
     assert time.perf_counter() - start < 20  # a hang guard only; speed is measured elsewhere
+
+
+def _modified(old: str, new: str, heading: str = "Terms") -> ClauseChange:
+    head = f"# Privacy Policy\n\n## {heading}\n\n"
+    result = policydiff.compare(f"{head}{old}\n", f"{head}{new}\n")
+    return next(c for c in result.changes if c.kind is ChangeKind.MODIFIED)
+
+
+def _added(old: str, new: str) -> ClauseChange:
+    result = policydiff.compare(f"# P\n\n{old}\n", f"# P\n\n{old}\n\n{new}\n")
+    return next(c for c in result.changes if c.kind is ChangeKind.ADDED)
+
+
+# Quoted from the corpus: tinder-privacy-policy 2024-08 → 2025-02 ("8. Your Rights").
+_COMPLAINT = (
+    "In certain countries, including in the European Economic Area and the United Kingdom, "
+    "you have a right to {}lodge a complaint with the appropriate data protection authority "
+    "if you have concerns about how we process your personal data."
+)
+
+
+def test_what_joins_a_clause_granting_a_right_extends_the_right() -> None:
+    change = _modified(_COMPLAINT.format(""), _COMPLAINT.format("a judicial remedy and to "))
+    assert labels(change) == [("right_added", "narrowed")]
+    # The authority one complains to is a role, not a recipient, nor a cue of "authorities".
+    assert change.category != "authorities"
+    # Lyft 2025-12: "You can review and edit … your profile or Family Account".
+    lyft = _modified(
+        "Profile Information. You can review and edit certain account information you have "
+        "chosen to add to your profile by logging in to your account settings and profile.",
+        "Profile Information. You can review and edit certain account information you have "
+        "chosen to add to your profile or Family Account by logging in to your account "
+        "settings and profile.",
+    )
+    assert labels(lyft) == [("right_added", "narrowed")]
+
+
+def test_a_place_dropped_from_a_list_whose_separators_changed() -> None:
+    # Vimeo 2022-10 → 2024-10: the UK no longer has a local representative.
+    text = (
+        "Alternatively, if you are in the {} and would like to exercise your rights or have "
+        "questions about our processing of personal information, you may contact our local "
+        "representative."
+    )
+    change = _modified(
+        text.format("UK, EU/EEA or Switzerland"), text.format("EU, EEA, or Switzerland")
+    )
+    assert ("right_removed", "widened") in labels(change)
+    assert change.verdict == "widened"
+
+
+def test_a_phrase_split_by_new_words_was_widened_not_removed() -> None:
+    # Bumble 2023-10: "Date of birth;" → "Date, time, and location of birth;".
+    result = policydiff.compare(
+        "# P\n\nWe may collect certain information about you, such as:\n\n- Name;\n"
+        "- Date of birth;\n",
+        "# P\n\nWe may collect certain information about you, such as:\n\n- Name;\n"
+        "- Date, time, and location of birth;\n",
+    )
+    (change,) = result.substantive_changes
+    assert change.verdict == "widened"
+    assert [f.label for f in change.findings] == ["data_added"]
+
+
+def test_the_companys_own_address_is_no_data_about_the_user() -> None:
+    # Flixbus 2023-05 (French): an objection sent to an e-mail address is a right, and the
+    # address is where to write, not data collected.
+    change = _added(
+        "Nous utilisons vos données pour vous recommander des trajets.",
+        "Vous pouvez à tout moment nous aviser de votre opposition au traitement de vos "
+        "données réalisé à des fins d'apprentissage automatique à l'adresse électronique "
+        '" data.protection@flixbus.com ".',
+    )
+    assert labels(change) == [("right_added", "narrowed")]
+
+
+def test_a_representative_replaced_is_neutral() -> None:
+    # Vimeo 2022-10 → 2024-10, "15. How to Contact Us".
+    change = _modified(
+        "For Switzerland: RA Robert Niedermeier, DATA BUSINESS SERVICES GmbH & CO "
+        "KG-Switzerland, Badenerstrasse 549, City West, Zurich, CH-8048; or by email at "
+        "niedermeier@db5.io.",
+        "For Switzerland: EDPO Switzerland Sàrl via the online request form at "
+        "https://edpo.com/swiss-data-request or by writing to EDPO Switzerland at Rue de "
+        "Lausanne 37, 1201 Geneva, Switzerland.",
+        heading="15. How to Contact Us",
+    )
+    assert change.verdict == "neutral"
+    assert [f.label for f in change.findings] == ["practice_removed", "practice_added"]
+    assert "Robert Niedermeier" in (change.findings[0].old_words or "")
+    assert "EDPO Switzerland" in (change.findings[1].new_words or "")
+
+
+def test_a_later_cell_of_a_recipient_row_is_its_purpose() -> None:
+    # Hugging Face 2024-04: "OVH | Hosting/Infrastructure & Invoicing | France".
+    lead = (
+        "The following list respects the format Subprocessor | Description of Subprocessing "
+        "| Location of Subprocessing."
+    )
+    result = policydiff.compare(
+        f"# Subprocessors\n\n{lead}\n\n- OVH | Hosting/Infrastructure & Invoicing | France\n",
+        f"# Subprocessors\n\n{lead}\n\n- OVHCloud | Hosting/Infrastructure | France\n",
+    )
+    (change,) = result.substantive_changes
+    assert labels(change) == [("purpose_removed", "narrowed")]
+
+
+def test_or_not_and_a_table_cell_end_a_negation() -> None:
+    # Bumble 2023-10, a row of its table of purposes.
+    change = _added(
+        "We use your data to provide the App.",
+        "To improve your experience on the App | Data about profile photos such as whether "
+        "the first profile photo is scrolled on or not and whether the vote is a yes or a "
+        "no | We obtain this information from the way users interact with the App",
+    )
+    assert change.verdict == "widened"
+
+
+def test_a_clause_that_only_limits_processing_is_a_safeguard() -> None:
+    # Badoo 2022-10, its joint-controller arrangement with The Meet Group.
+    change = _added(
+        "We use your data to provide the App.",
+        "Badoo and TMG will jointly process your personal data only for the reasons given below.",
+    )
+    assert labels(change) == [("safeguard_added", "narrowed")]
