@@ -123,6 +123,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "number_words": {"*": int},
             "units": {"*": int},
             "forever": _WORDS,
+            "?at_once": _WORDS,
             "age_words": _WORDS,
             "?age_of": str,
             "modal_verbs": _WORDS,

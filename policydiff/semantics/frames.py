@@ -192,6 +192,8 @@ def read_frame(
         if m.group(1).lower() in grammar.number_words or m.group(1).isdigit()
     ]
     durations += [Term("indefinite", m.group(0), 36500) for m in grammar.forever.finditer(text)]
+    if category == "retention" and grammar.at_once is not None:
+        durations += [Term("at once", m.group(0), 0) for m in grammar.at_once.finditer(text)]
     ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in grammar.age.finditer(text))
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers

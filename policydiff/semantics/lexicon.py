@@ -85,6 +85,7 @@ class Grammar:
     number_words: dict[str, int]
     unit_days: dict[str, int]
     forever: re.Pattern[str]
+    at_once: re.Pattern[str] | None
     age: re.Pattern[str]
     main_modal: re.Pattern[str]
     sharing_verbs: frozenset[str]
@@ -230,6 +231,9 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         number_words=numbers,
         unit_days=units,
         forever=re.compile(r"\b(?:" + _alternation(raw.get("forever", ["forever"])) + r")\b", re.I),
+        at_once=re.compile(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
+        if raw.get("at_once")
+        else None,
         age=re.compile(
             r"\b(?:"
             + _alternation(raw.get("age_words", ["under"]))

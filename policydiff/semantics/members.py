@@ -26,6 +26,11 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\
 _EDGE = re.compile(
     r"^\s*(?:,|;|&|and\b|or\b|und\b|oder\b|et\b|ou\b)|(?:,|;|&|\band|\bor)(?:\s+to)?\s*$", re.I
 )
+# A member long enough to be a clause of its own, joined by "as well as" / "ainsi que" /
+# "sowie" ("by searching for bad actors across platforms, as well as making sure …").
+_JOINED_PHRASE = re.compile(
+    r"(?:\bas well as|\bainsi que|\bsowie)\s*$|^\s*(?:as well as|ainsi que|sowie)\b", re.I
+)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _EXAMPLE = re.compile(
     r"\be\.\s?g\.|\bfor example\b|\bfor instance\b|\bi\.\s?e\.|\bz\.\s?b\.|\bpar exemple\b", re.I
@@ -76,6 +81,7 @@ def member_findings(
             _SEPARATOR.search(before[-12:] + " ")
             or _SEPARATOR.match(" " + after[:12])
             or (_EDGE.search(text) and len(text.split()) <= 6)
+            or (_JOINED_PHRASE.search(text) and len(text.split()) <= 20)
         )
         if not (joined or place):
             continue
