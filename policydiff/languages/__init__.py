@@ -140,6 +140,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "replaced": {"*": str},
             "slots": {"*": {"added": str, "removed": str, "flips": bool}},
             "actions": {"*": str},
+            "actions_gone": {"*": (str, str)},
         },
         "importance": {
             "threshold": float,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from policydiff.models import Category, Direction, Finding, Verdict
-from policydiff.semantics.directions import action, slot
+from policydiff.semantics.directions import action, action_gone, slot
 from policydiff.semantics.frames import Frame, Term
 
 __all__ = ["contrast", "verdict"]
@@ -281,6 +281,7 @@ def contrast(
     _modality(old, new, add)
     if old.text:
         _new_actions(old, new, negated, add)
+        _gone_actions(old, new, negated, add)
     return findings
 
 
@@ -306,6 +307,23 @@ def _new_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: i
                 None,
                 term.words,
             )
+
+
+def _gone_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
+    """An action the table names that leaves a clause still stating its practice ("… and
+    delete any e-mail addresses collected from you" gone: the addresses are kept)."""
+    if not (old.states_practice and new.states_practice):
+        return
+    after = {_ACTION_KINDS.get(name, name) for name in new.names("actions")}
+    seen: set[str] = set()
+    for term in old.get("actions"):
+        kind = _ACTION_KINDS.get(term.name, term.name)
+        row = action_gone(term.name)
+        if row is None or kind in after or kind in seen:
+            continue
+        seen.add(kind)
+        label, direction = row
+        add(label, _flip(direction, negated), f"no longer: {term.words}", term.words, None)
 
 
 def _conditions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from functools import cache
 from policydiff.languages import rules
 from policydiff.models import Direction
 
-__all__ = ["KINDS", "action", "clause", "replaced", "slot"]
+__all__ = ["KINDS", "action", "action_gone", "clause", "replaced", "slot"]
 
 # What an added or removed clause mainly states, in the order they are tried.
 KINDS = ("recipient", "right", "safeguard", "contact", "negated", "practice")
@@ -44,3 +44,10 @@ def replaced(kind: str) -> Direction | None:
     """The direction of a clause of ``kind`` that now names someone else, if the table has it."""
     value = rules()["directions"]["replaced"].get(kind)
     return Direction(value) if value else None
+
+
+@cache
+def action_gone(name: str) -> tuple[str, Direction] | None:
+    """(label, direction) when an action leaves a modified clause, if the table has it."""
+    row = rules()["directions"]["actions_gone"].get(name)
+    return (row[0], Direction(row[1])) if row else None
