@@ -591,3 +591,42 @@ def test_a_clause_that_only_limits_processing_is_a_safeguard() -> None:
         "Badoo and TMG will jointly process your personal data only for the reasons given below.",
     )
     assert labels(change) == [("safeguard_added", "narrowed")]
+
+
+def test_what_was_named_becoming_an_example_of_something_wider_broadens() -> None:
+    # Lyft 2025-12 → 2026-02, "Linked Accounts and Sharing Upon Your Request".
+    text = (
+        "Linked Accounts and Sharing Upon Your Request. If you use the Lyft Platform as part "
+        "of {} or if you direct us to share your information with trusted contacts, we will "
+        "then share with those parties information about your use of the Lyft Platform, such "
+        "as the live location of your ride."
+    )
+    change = _modified(
+        text.format("a Lyft Family account linked with others"),
+        text.format(
+            "an account linked with others, such as a Lyft Family Account or Lyft Teen account,"
+        ),
+    )
+    assert labels(change) == [("condition_broadened", "widened")]
+
+
+def test_deletion_effective_immediately_then_kept_30_days_is_retention_extended() -> None:
+    # Tumblr 2023 → 2026, "How to Delete Your Account".
+    start = "You're free to delete your account at any time and for any reason. "
+    change = _modified(
+        start + "The deletion will be effective immediately, for the most part.",
+        start + "We'll keep your data for 30 days in case you regret your decision.",
+        heading="How to Delete Your Account",
+    )
+    assert ("retention_extended", "widened") in labels(change)
+
+
+def test_a_promise_to_delete_that_leaves_the_clause_keeps_the_data_longer() -> None:
+    # Roblox 2024-12, accounts of users under 13.
+    text = (
+        "If you have a 13+ account and change your birthday to indicate you are under age 13, "
+        "Roblox will save a hash of your email address and {}any email addresses previously "
+        "collected from you{}."
+    )
+    change = _modified(text.format("delete ", " immediately afterwards"), text.format("", ""))
+    assert labels(change) == [("retention_extended", "widened")]

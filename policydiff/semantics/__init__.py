@@ -26,6 +26,7 @@ from policydiff.models import (
     Direction,
     Document,
     Finding,
+    Op,
     Verdict,
 )
 from policydiff.normalize.text import shorten
@@ -320,6 +321,22 @@ def _findings(
                 change.new[0].lead_in if change.new else None,
                 grants_right,
             )
+    if (
+        not findings
+        and change.kind is ChangeKind.MODIFIED
+        and _generalised(change.ops, language(lex.code).stopwords)
+    ):
+        # "as part of a Lyft Family account" → "as part of an account linked with others,
+        # such as a Lyft Family Account or Lyft Teen account": what was named is now one
+        # example of something wider.
+        findings = [
+            Finding(
+                category,
+                "condition_broadened",
+                Direction.NARROWED if new.negated else Direction.WIDENED,
+                "what was named is now an example of something wider",
+            )
+        ]
     if grants_right:
         # In a clause that grants a right ("you can object to …", "you can review the
         # information in your profile"), what joins it extends the right, what leaves it
@@ -382,6 +399,36 @@ def _names_changed(old: str, new: str) -> Callable[[Category, Direction], list[F
 
 
 _SLASH = re.compile(r"\s*/\s*")
+# Words that open examples of what comes before them.
+_EXAMPLES = re.compile(
+    r"\b(?:such as|including|for example|for instance|e\.g\.,?|par exemple|tels? que|"
+    r"notamment|wie z\.\s?b\.|beispielsweise|insbesondere)\s+",
+    re.I,
+)
+_CONTENT = re.compile(r"[^\W\d_]{4,}")
+
+
+def _generalised(ops: tuple[Op, ...], stopwords: frozenset[str]) -> bool:
+    """True when what the old clause named stands in the new one only as an example of
+    something wider ("a Lyft Family account" → "an account …, such as a Lyft Family
+    Account or …")."""
+    edited = [i for i, (sign, _) in enumerate(ops) if sign != "="]
+    if not edited:
+        return False
+    inserted = "".join(t for s, t in ops if s == "+")
+    if not _EXAMPLES.search(inserted):
+        return False
+    new_text = "".join(t for s, t in ops if s != "-")
+    # The old words of the edited stretch, with the one word before it ("a Lyft Family").
+    first, last = edited[0], edited[-1]
+    lead = ops[first - 1][1].split()[-3:] if first and ops[first - 1][0] == "=" else []
+    stretch = " ".join(lead) + " " + "".join(t for s, t in ops[first : last + 1] if s != "+")
+    words = {w.lower() for w in _CONTENT.findall(stretch)} - stopwords
+    for match in _EXAMPLES.finditer(new_text):
+        tail = {w.lower() for w in _CONTENT.findall(new_text[match.end() : match.end() + 80])}
+        if words and len(words & tail) >= max(2, (len(words) + 1) // 2):
+            return True
+    return False
 
 
 def _as_right(finding: Finding) -> Finding:
