@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
@@ -133,17 +134,17 @@ def parse_html(text: str, selector: str | None = None, base_url: str | None = No
     text = _without_toolbar(text)
     _check_depth_early(text)
     soup = BeautifulSoup(text, "lxml")
-    _check_depth(soup)
-    title = _page_title(soup)
-    anchors, base = _strip_chrome(soup)
-    if base is not None:
-        base_url = urljoin(base_url or "", unwayback_url(base))
-    for anchor in anchors:
+    page = _Survey(soup)
+    title = page.title()
+    _remove(page.doomed)
+    if page.base is not None:
+        base_url = urljoin(base_url or "", unwayback_url(page.base))
+    for anchor in page.anchors:
         href = unwayback_url(str(anchor["href"]).strip())
         if base_url and not href.startswith("#"):
             href = unwayback_url(urljoin(base_url, href))
         anchor["href"] = href
-    root = _select(soup, selector) if selector else _main_content(soup)
+    root = _select(soup, selector) if selector else page.main_content()
     if root is None:
         raise EmptyInput("the page")
     walker = _Walker()
@@ -195,6 +196,8 @@ def _check_depth_early(text: str) -> None:
     """Refuse markup nested far too deep before bs4 builds it (which takes seconds per
     megabyte of such nesting): a cheap count of open elements, four times the real limit.
     Comments and the text of scripts and styles are skipped, each in one jump."""
+    if text.count("<") <= 4 * MAX_DEPTH:  # too few tags to nest that deep: nothing to count
+        return
     depth = 0
     position = 0
     lowered: str | None = None  # made once, at the first script
@@ -227,60 +230,149 @@ def _check_depth_early(text: str) -> None:
                 raise NestingTooDeep(MAX_DEPTH)
 
 
-def _check_depth(soup: BeautifulSoup) -> None:
-    stack: list[tuple[Tag, int]] = [(soup, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise NestingTooDeep(MAX_DEPTH)
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
-
-
-def _page_title(soup: BeautifulSoup) -> str | None:
-    heading = soup.find("h1")
-    if heading is not None and heading.get_text(strip=True):
-        return canon(heading.get_text(" "))
-    if soup.title is not None and soup.title.string:
-        return canon(soup.title.string)
-    return None
-
-
 _NOT_TEXT = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
+_LANDMARKS = frozenset({"main", "article"})
 
 
-def _strip_chrome(soup: BeautifulSoup) -> tuple[list[Tag], str | None]:
-    """Remove everything that is not the page's text; return the links that remain
-    and the page's ``<base href>``.
+class _Survey:
+    """Everything learnt from the parsed page in one walk over it, before anything goes.
 
-    One walk over the tree (bs4's ``find_all`` would walk it once per rule). Inside an
-    element that goes, nothing is judged (it goes with it); only ``<base>`` is looked for.
+    The walk refuses nesting deeper than ``MAX_DEPTH``; finds the page's title elements and
+    its ``<base href>``; judges what is not the page's text (the chrome: scripts, navigation,
+    hidden elements, banners, the archive's toolbar; nothing inside an element that goes is
+    judged, it goes with it) and the links that remain; and measures, for every element that
+    stays, the text it holds, to find the policy in it (``main_content``). Elements are
+    numbered in document order, so an element's descendants are the numbers from its own up
+    to ``end``: the measures add up from the last element to the first, with no second walk.
     """
-    doomed: list[PageElement] = []
-    anchors: list[Tag] = []
-    base: str | None = None
-    stack: list[tuple[PageElement, bool]] = [(child, False) for child in reversed(soup.contents)]
-    while stack:
-        node, inside = stack.pop()
-        if not isinstance(node, Tag):
-            if not inside and isinstance(node, _NOT_TEXT):
-                doomed.append(node)
-            continue
-        if node.name == "base" and base is None and node.get("href"):
-            base = str(node["href"])
-        if not inside:
-            if (
-                node.name in _DROP_TAGS
-                or node.get("id") in _ARCHIVE_CHROME_IDS
-                or _hidden(node)
-                or _is_banner(node)
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.doomed: list[PageElement] = []
+        self.anchors: list[Tag] = []  # links that stay
+        self.base: str | None = None
+        self._h1: Tag | None = None
+        self._title: Tag | None = None
+        self._body = -1  # the first <body> that stays
+        # Per element that stays, by its number: the element, its parent's number, its
+        # text outside links (link text counts a quarter) and all its text.
+        self._tags: list[Tag] = [soup]
+        self._parents: list[int] = [-1]
+        self._prose: list[int] = []
+        self._size: list[int] = []
+        self._landmarks: list[int] = []  # <main>, <article>, role=main
+        self._walk(soup)
+        self._end = self._add_up()
+
+    def _walk(self, soup: BeautifulSoup) -> None:
+        doomed, anchors, tags, parents = self.doomed, self.anchors, self._tags, self._parents
+        prose, size = self._prose, self._size
+        # (element, its parent's number or -1 inside the chrome, depth, inside a link)
+        stack: list[tuple[Tag, int, int, bool]] = []
+        node: Tag = soup
+        entry, depth, in_link = 0, 0, False
+        while True:
+            own_prose = own_size = 0
+            for child in reversed(node.contents):
+                if isinstance(child, Tag):
+                    stack.append((child, entry, depth + 1, in_link))
+                elif entry >= 0 and isinstance(child, NavigableString):
+                    if isinstance(child, _NOT_TEXT):
+                        doomed.append(child)
+                    else:
+                        length = len(child.strip())
+                        own_size += length
+                        own_prose += length // 4 if in_link else length
+            if entry >= 0:
+                prose.append(own_prose)
+                size.append(own_size)
+            if not stack:
+                return
+            node, parent, depth, in_link = stack.pop()
+            if depth > MAX_DEPTH:
+                raise NestingTooDeep(MAX_DEPTH)
+            name = node.name
+            attrs = node.attrs
+            if name == "h1":
+                if self._h1 is None:
+                    self._h1 = node
+            elif name == "title":
+                if self._title is None:
+                    self._title = node
+            elif name == "base" and self.base is None and attrs.get("href"):
+                self.base = str(attrs["href"])
+            if parent < 0:
+                entry = -1
+            elif name in _DROP_TAGS or (
+                attrs
+                and (
+                    attrs.get("id") in _ARCHIVE_CHROME_IDS
+                    or _hidden(attrs)
+                    or _is_banner(node, attrs)
+                )
             ):
                 doomed.append(node)
-                inside = True
-            elif node.name == "a" and node.get("href"):
-                anchors.append(node)
-        stack.extend((child, inside) for child in reversed(node.contents))
-    _remove(doomed)
-    return anchors, base
+                entry = -1
+            else:
+                entry = len(tags)
+                tags.append(node)
+                parents.append(parent)
+                if name == "a":
+                    in_link = True
+                    if attrs.get("href"):
+                        anchors.append(node)
+                elif name == "body" and self._body < 0:
+                    self._body = entry
+                if name in _LANDMARKS or attrs.get("role") == "main":
+                    self._landmarks.append(entry)
+
+    def _add_up(self) -> list[int]:
+        """Each element's measures with its descendants', and where its descendants end."""
+        prose, size, parents = self._prose, self._size, self._parents
+        end = list(range(1, len(parents) + 1))
+        for entry in range(len(parents) - 1, 0, -1):
+            parent = parents[entry]
+            prose[parent] += prose[entry]
+            size[parent] += size[entry]
+            if end[entry] > end[parent]:
+                end[parent] = end[entry]
+        return end
+
+    def title(self) -> str | None:
+        heading = self._h1
+        if heading is not None and heading.get_text(strip=True):
+            return canon(heading.get_text(" "))
+        if self._title is not None and self._title.string:
+            return canon(self._title.string)
+        return None
+
+    def main_content(self) -> Tag | None:
+        """The smallest element that holds most of the page's non-link text.
+
+        Navigation and footers are mostly links; the policy is mostly prose. Scoring
+        every element by the prose it contains and taking the smallest one that holds
+        85 % of the page's prose picks ``#dev_page_content`` on telegram.org, ``<main>``
+        or ``<article>`` on most sites, and ``<body>`` when the page is all policy.
+        """
+        prose, size, end, tags = self._prose, self._size, self._end, self._tags
+        root = max(self._body, 0)  # the whole page when it has no body
+        total = prose[root]
+        if total == 0:
+            return None
+        for landmark in self._landmarks:
+            if root < landmark < end[root] and prose[landmark] >= 0.6 * total:
+                root, total = landmark, prose[landmark]
+                break
+        # The elements holding 85 % are one inside the other: the smallest, and of two
+        # the same size the inner one (the last in document order).
+        best, best_size = root, size[root]
+        for entry in range(end[root] - 1, root, -1):
+            if (
+                prose[entry] >= 0.85 * total
+                and size[entry] < best_size
+                and tags[entry].name not in _TEXT_BLOCKS
+            ):
+                best, best_size = entry, size[entry]
+        return tags[best]
 
 
 def _remove(doomed: list[PageElement]) -> None:
@@ -297,27 +389,26 @@ def _remove(doomed: list[PageElement]) -> None:
         wanted = {id(node) for node in nodes}
         places = [i for i, child in enumerate(parent.contents) if id(child) in wanted]
         for index in reversed(places):
-            node = parent.contents[index]
-            node.extract(_self_index=index)
-            if isinstance(node, Tag):
-                node.decompose()
+            parent.contents[index].extract(_self_index=index)
 
 
-def _hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+def _hidden(attrs: dict[str, Any]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
-    style = tag.get("style")
+    style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(str(style)):
         return True
-    classes: list[str] = list(tag.get("class") or [])
+    classes = attrs.get("class")
+    if not classes:
+        return False
     return any(str(c) in _HIDDEN_CLASSES for c in classes)
 
 
-def _is_banner(tag: Tag) -> bool:
+def _is_banner(tag: Tag, attrs: dict[str, Any]) -> bool:
     if tag.name in ("html", "body", "main", "article"):
         return False
     marks = " ".join(
-        [str(tag.get("id") or ""), *(tag.get("class") or []), str(tag.get("role") or "")]
+        [str(attrs.get("id") or ""), *(attrs.get("class") or []), str(attrs.get("role") or "")]
     )
     if not marks.strip() or not _BANNER.search(marks):
         return False
@@ -335,62 +426,6 @@ def _select(soup: BeautifulSoup, selector: str) -> Tag:
     return found
 
 
-def _main_content(soup: BeautifulSoup) -> Tag | None:
-    """The smallest element that holds most of the page's non-link text.
-
-    Navigation and footers are mostly links; the policy is mostly prose. Scoring
-    every element by the prose it contains and taking the smallest one that holds
-    85 % of the page's prose picks ``#dev_page_content`` on telegram.org, ``<main>``
-    or ``<article>`` on most sites, and ``<body>`` when the page is all policy.
-    """
-    body = soup.body or soup
-    prose: dict[int, int] = {}  # text outside links (link text counts a quarter)
-    size: dict[int, int] = {}  # all text
-    tags: dict[int, Tag] = {}
-    landmarks: list[Tag] = []  # <main>, <article>, role=main, in document order
-    # Post-order walk with an explicit stack: pages can be deep.
-    stack: list[tuple[Tag, bool, bool]] = [(body, False, False)]
-    while stack:
-        node, done, in_link = stack.pop()
-        key = id(node)
-        if done:
-            own_prose = own_size = 0
-            for child in node.children:
-                if isinstance(child, Tag):
-                    own_prose += prose[id(child)]
-                    own_size += size[id(child)]
-                elif isinstance(child, NavigableString):
-                    length = len(child.strip())
-                    own_size += length
-                    own_prose += length // 4 if in_link else length
-            prose[key], size[key], tags[key] = own_prose, own_size, node
-            continue
-        stack.append((node, True, in_link))
-        if node.name in ("main", "article") or node.get("role") == "main":
-            landmarks.append(node)
-        for child in node.children:
-            if isinstance(child, Tag):
-                stack.append((child, False, in_link or child.name == "a"))
-    total = prose.get(id(body), 0)
-    if total == 0:
-        return None
-    for landmark in landmarks:
-        if landmark is not body and prose[id(landmark)] >= 0.6 * total:
-            body, total = landmark, prose[id(landmark)]
-            break
-    best: Tag = body
-    best_size = size[id(body)]
-    for key, amount in prose.items():
-        if (
-            amount >= 0.85 * total
-            and size[key] < best_size
-            and tags[key].name not in _TEXT_BLOCKS
-            and _inside(tags[key], body)
-        ):
-            best, best_size = tags[key], size[key]
-    return best
-
-
 # A paragraph, item or inline run is never "the policy", however much of the page's prose
 # it holds: one huge paragraph would otherwise hide every other clause.
 _TEXT_BLOCKS = frozenset(
@@ -400,10 +435,6 @@ _TEXT_BLOCKS = frozenset(
         *("h1", "h2", "h3", "h4", "h5", "h6", "summary", "figcaption", "caption"),
     }
 )
-
-
-def _inside(tag: Tag, root: Tag) -> bool:
-    return tag is root or any(p is root for p in tag.parents)
 
 
 class _Walker:

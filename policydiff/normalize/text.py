@@ -42,6 +42,7 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_TRANSLATED = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 # Control characters (C0 but for whitespace, DEL, C1) and the bidi embeddings, overrides
 # and isolates (U+202A-U+202E, U+2066-U+2069): in a policy they can only hide text, reorder
 # it on screen ("Trojan Source"), break XML or drive the reader's terminal.
@@ -52,10 +53,13 @@ _CONTROLS_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
 def canon(text: str) -> str:
     """NFKC, straight quotes, plain dashes, no invisible or control characters, single spaces."""
     if not text.isascii():  # ASCII is already canonical, but for its spaces and controls
-        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+        text = unicodedata.normalize("NFKC", text)
+        if _TRANSLATED.search(text):  # translate() is slow on long texts, even a no-op
+            text = text.translate(_TRANSLATE)
     if _CONTROLS.search(text):
         text = _CONTROLS.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    # str.split() and the regular expression ``\s`` know the same whitespace.
+    return " ".join(text.split())
 
 
 def printable(text: str) -> str:
