@@ -223,6 +223,12 @@ def _findings(
         ]
     parents = _data_parents(lex.code)
     findings = contrast(old, new, category, generic, lex.grammar.purpose_mark, parents)
+    if change.kind is ChangeKind.MODIFIED and not (
+        _passes_data(old) or _passes_data(new) or category in ("sharing", "authorities")
+    ):
+        # "we collect information about incidents against our guests, our partners or
+        # Booking.com": named without being given anything, they receive nothing.
+        findings = [f for f in findings if not f.label.startswith("recipient_")]
     if change.kind is ChangeKind.ADDED:
         # A new clause states its practice; naming its recipients and purposes again adds
         # nothing unless it shares.
@@ -512,6 +518,15 @@ def _clause_kind(frame: Frame, generic: frozenset[str]) -> str:
     if frame.negated:
         return "negated"
     return "practice"
+
+
+def _passes_data(frame: Frame) -> bool:
+    """True when a clause gives data to someone: a verb of sharing, or a row of a table
+    of recipients."""
+    return bool(_SHARING & frame.names("actions")) or _only_names_a_recipient(frame)
+
+
+_SHARING = frozenset({"share", "disclose", "sell", "transfer"})
 
 
 def _only_names_a_recipient(frame: Frame) -> bool:

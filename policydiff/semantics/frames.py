@@ -330,6 +330,7 @@ def _organisations(
     terms: list[Term] = []
     seen: set[str] = set()
     for name in names:
+        name = re.split(r"\.\s+", name)[0]  # "Booking.com. If …": a name ends its sentence
         name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,.;:"), flags=re.I)
         key = " ".join(name.lower().split())
         if not key or key.split()[0] in _NOT_NAMES or key in seen or len(key) < 2:
