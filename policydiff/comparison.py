@@ -134,7 +134,7 @@ def compare_documents(
         )
     if not semantics:
         return tuple(changes)
-    return annotate(tuple(changes), new.language, old)
+    return annotate(tuple(changes), new.language)
 
 
 Draft = tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]

@@ -22,9 +22,7 @@ from policydiff.models import (
     Category,
     ChangeKind,
     ClauseChange,
-    ClauseRole,
     Direction,
-    Document,
     Finding,
     Op,
     Verdict,
@@ -141,23 +139,15 @@ def practice_reader(language: str) -> PracticeReader | None:
     return PracticeReader(lexicon(language)) if has_lexicon(language) else None
 
 
-def annotate(
-    changes: tuple[ClauseChange, ...], language: str, before: Document | None = None
-) -> tuple[ClauseChange, ...]:
+def annotate(changes: tuple[ClauseChange, ...], language: str) -> tuple[ClauseChange, ...]:
     """The same changes, substantive ones with a category, findings and a verdict.
 
-    ``before`` is the old document: an added clause that extends a practice it already
-    states adds data or purposes to it, not a new practice. Only for languages with a
-    lexicon file; the others keep their changes as they are.
+    Only for languages with a lexicon file; the others keep their changes as they are.
     """
     if not has_lexicon(language):
         return changes
     lex = lexicon(language)
     generic = _generic(lex)
-
-    # Whether the old document states a practice, read only when an added clause asks.
-    def known(practice: Practice) -> bool:
-        return _stated_before(practice, before, lex)
 
     result = []
     for change in changes:
@@ -171,9 +161,7 @@ def annotate(
         old = frame_of(change.old_text, lead_old, lex, section_old) if change.old else _EMPTY
         new = frame_of(change.new_text, lead_new, lex, section_new) if change.new else _EMPTY
         category = Category(new.category or old.category or Category.COLLECTION)
-        findings = _with_concepts(
-            _findings(change, old, new, category, generic, lex, known), old, new
-        )
+        findings = _with_concepts(_findings(change, old, new, category, generic, lex), old, new)
         result.append(
             dataclasses.replace(
                 change,
@@ -195,7 +183,6 @@ def _findings(
     category: Category,
     generic: frozenset[str],
     lex: Lexicon,
-    known: Callable[[Practice], bool] = lambda _: False,
 ) -> list[Finding]:
     if change.kind is ChangeKind.REMOVED:
         kind = _clause_kind(old, generic)
@@ -274,20 +261,18 @@ def _findings(
         elif new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
-            key = _key(new, generic)
-            extends = kind == "practice" and key[2] is not None and known(key)
-            if not extends or not findings:
-                findings.insert(
-                    0,
-                    Finding(
-                        category,
-                        label,
-                        direction,
-                        f"new practice: {_gist(new)}",
-                        None,
-                        shorten(new.text, 120),
-                    ),
-                )
+            # A new practice, with what it adds (its data, purposes, safeguards).
+            findings.insert(
+                0,
+                Finding(
+                    category,
+                    label,
+                    direction,
+                    f"new practice: {_gist(new)}",
+                    None,
+                    shorten(new.text, 120),
+                ),
+            )
     if change.kind is ChangeKind.MODIFIED and (
         _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
     ):
@@ -582,31 +567,6 @@ def _key(frame: Frame, generic: frozenset[str]) -> Practice:
     after = [t for t in data if text.find(t.words.lower(), max(start, 0)) >= start]
     main = (after or data)[0].name if data else None
     return frame.category, actions[0].name, main
-
-
-def _stated_before(practice: Practice, document: Document | None, lex: Lexicon) -> bool:
-    """True when ``document`` already states this practice (same category, action and
-    data): a clause added to it extends it rather than adding a practice. Only the clauses
-    that name the data are read."""
-    category, action, data = practice
-    if document is None or data is None:
-        return False
-    entry = next((e for e in lex.families["data"] if e.name == data), None)
-    verb = next((e for e in lex.families["actions"] if e.name == action), None)
-    if entry is None or verb is None:
-        return False
-    generic = _generic(lex)
-    for clause in document.clauses:
-        if (
-            clause.role is not ClauseRole.PRACTICE
-            or not entry.pattern.search(clause.text)
-            or not (verb.pattern.search(clause.text) or clause.lead_in)
-        ):
-            continue
-        frame = frame_of(clause.text, clause.lead_in, lex, clause.section)
-        if _key(frame, generic)[:2] == (category, action) and data in frame.names("data"):
-            return True
-    return False
 
 
 def _words_of(frame: Frame, family: str) -> str:
