@@ -88,6 +88,12 @@ def _ancestor(a: str, b: str, parents: dict[str, str | None]) -> bool:
     return False
 
 
+def _only_in(words: str, text: str, sentences: tuple[str, ...]) -> bool:
+    """True when every place ``words`` stand in ``text`` is inside one of ``sentences``."""
+    total = text.count(words)
+    return total > 0 and sum(s.count(words) for s in sentences) >= total
+
+
 def _split_up(words: str, text: str) -> bool:
     """True when a phrase of several words still stands in ``text`` with others between its
     words ("date of birth" → "date, time, and location of birth"): it was widened, not
@@ -145,6 +151,10 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
+        if new.denials and not old.text and family in ("data", "recipients"):
+            # In a new clause, what only a sentence denying it names is promised, not done.
+            promised = [t for t in added if _only_in(t.words, new.text, new.denials)]
+            added = [t for t in added if t not in promised]
         if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
         if family == "purposes" and not old.text:
@@ -200,6 +210,15 @@ def contrast(
                 None,
             )
 
+    if not old.text:
+        for sentence in new.denials:
+            add(
+                "safeguard_added",
+                slot("safeguards", "added"),
+                f"promise added: {sentence}",
+                None,
+                sentence,
+            )
     if old.text:  # a new clause's conditions are part of the new practice
         _conditions(old, new, negated, add)
 

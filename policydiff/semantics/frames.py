@@ -34,6 +34,9 @@ class Frame:
     retention_days: tuple[Term, ...] = ()  # rank = days; 100 years for "indefinitely"
     ages: tuple[Term, ...] = ()  # rank = the age in years
     stated: bool | None = None  # None: decided by actions and category
+    # Sentences after the first that deny what they say ("We will not share the content of
+    # messages with any third party."): what only they name is promised, not done.
+    denials: tuple[str, ...] = ()
 
     def get(self, family: str) -> tuple[Term, ...]:
         return self.slots.get(family, ())
@@ -198,6 +201,7 @@ def read_frame(
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
     return Frame(
+        denials=_denials(text, lexicon) if not negated else (),
         text=text,
         category=category,
         # A clause that names no practice of its own does not state one because of its
@@ -207,6 +211,21 @@ def read_frame(
         slots=slots,
         retention_days=tuple(durations),
         ages=ages,
+    )
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý«\"“])")
+
+
+def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The sentences of a clause, after its first, whose own first action is denied."""
+    sentences = _SENTENCES.split(text)
+    if len(sentences) < 2:
+        return ()
+    return tuple(
+        sentence
+        for sentence in sentences[1:]
+        if _negated(sentence, lexicon, _first_action(sentence, lexicon))
     )
 
 
