@@ -630,3 +630,36 @@ def test_a_promise_to_delete_that_leaves_the_clause_keeps_the_data_longer() -> N
     )
     change = _modified(text.format("delete ", " immediately afterwards"), text.format("", ""))
     assert labels(change) == [("retention_extended", "widened")]
+
+
+def test_a_stretch_saying_when_a_practice_applies() -> None:
+    # Booking.com 2024-09: a new clause that applies "even when you are not logged in".
+    base = "We use your personal data to personalise offers."
+    added = _added(
+        base,
+        "In order to achieve this purpose, we may combine personal data we collect from you "
+        "during different visits to our platform or visits on different devices, even when "
+        "you are not logged in.",
+    )
+    assert ("condition_broadened", "widened") in labels(added)
+    # … and inside a modified clause: an exception added narrows, an extension widens.
+    text = "We may share your booking details with the property{}."
+    narrower = _modified(text.format(""), text.format(", unless you object to it in your account"))
+    assert ("condition_narrowed", "narrowed") in labels(narrower)
+    wider = _modified(text.format(""), text.format(", even if you cancel your booking later"))
+    assert ("condition_broadened", "widened") in labels(wider)
+
+
+def test_a_later_sentence_denying_a_practice_is_a_promise() -> None:
+    # Bumble 2025-05: message content reviewed for topics, with two promises.
+    change = _added(
+        "We use your personal data to provide the App.",
+        "We review the content of messages sent in the App to identify topics, sentiments, "
+        "and trends across our Users. We will take steps to remove personally identifying "
+        "information from such messages, prior to reviewing them. We will not share the "
+        "content of User messages or "
+        "information we derive from them with any third party.",
+    )
+    assert not any(label == "recipient_added" for label, _ in labels(change))
+    assert ("safeguard_added", "narrowed") in labels(change)
+    assert change.verdict == "widened"  # the review itself is new

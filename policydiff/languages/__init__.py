@@ -124,6 +124,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "units": {"*": int},
             "forever": _WORDS,
             "?at_once": _WORDS,
+            "?widening": _WORDS,
+            "?narrowing": _WORDS,
             "age_words": _WORDS,
             "?age_of": str,
             "modal_verbs": _WORDS,

@@ -32,7 +32,7 @@ from policydiff.semantics import directions
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
-from policydiff.semantics.members import member_findings
+from policydiff.semantics.members import member_findings, opener_findings, widened_in
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -261,6 +261,18 @@ def _findings(
         elif new.get("actions") and (
             new.get("data") or new.get("purposes") or new.get("recipients") or new.negated
         ):
+            wider = widened_in(new.text, lex)
+            if wider and kind == "practice":
+                findings.append(
+                    Finding(
+                        category,
+                        "condition_broadened",
+                        directions.slot("data", "added", new.negated),
+                        f"applies more often: {wider}",
+                        None,
+                        wider,
+                    )
+                )
             # A new practice, with what it adds (its data, purposes, safeguards).
             findings.insert(
                 0,
@@ -280,6 +292,11 @@ def _findings(
         held_by = directions.replaced("contact")
         if named and held_by is not None:
             return named(category, held_by)
+    if change.kind is ChangeKind.MODIFIED and not any(
+        f.label.startswith("condition_") for f in findings
+    ):
+        findings += opener_findings(change.ops, old, new, category, lex)
+        findings = [f for f in findings if f.label != "reworded"] or findings
     grants_right = (
         change.kind is ChangeKind.MODIFIED
         and _clause_kind(old, generic) == "right"

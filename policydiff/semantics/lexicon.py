@@ -86,6 +86,9 @@ class Grammar:
     unit_days: dict[str, int]
     forever: re.Pattern[str]
     at_once: re.Pattern[str] | None
+    # Words that open an inserted stretch widening or narrowing when a practice applies.
+    widening: re.Pattern[str] | None
+    narrowing: re.Pattern[str] | None
     age: re.Pattern[str]
     main_modal: re.Pattern[str]
     sharing_verbs: frozenset[str]
@@ -203,6 +206,13 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _opener(words: list[str] | None) -> re.Pattern[str] | None:
+    """A pattern for a stretch of text opened by one of ``words`` (after a comma)."""
+    if not words:
+        return None
+    return re.compile(r"^[\s,;(]*(?:" + _alternation(words) + r")\b", re.I)
+
+
 def _grammar(raw: dict[str, Any]) -> Grammar:
     numbers = {str(k).lower(): int(v) for k, v in raw.get("number_words", {}).items()}
     units = {str(k).lower(): int(v) for k, v in raw.get("units", {"day": 1}).items()}
@@ -234,6 +244,8 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         at_once=re.compile(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
         if raw.get("at_once")
         else None,
+        widening=_opener(raw.get("widening")),
+        narrowing=_opener(raw.get("narrowing")),
         age=re.compile(
             r"\b(?:"
             + _alternation(raw.get("age_words", ["under"]))

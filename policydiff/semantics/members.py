@@ -19,7 +19,7 @@ from policydiff.semantics.directions import slot
 from policydiff.semantics.frames import Frame
 from policydiff.semantics.lexicon import Lexicon
 
-__all__ = ["member_findings"]
+__all__ = ["member_findings", "opener_findings", "widened_in"]
 
 # What separates the members of a list.
 _SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
@@ -119,6 +119,53 @@ def member_findings(
             )
         )
     return findings
+
+
+def opener_findings(
+    ops: tuple[Op, ...], old: Frame, new: Frame, category: Category, lex: Lexicon
+) -> list[Finding]:
+    """Stretches inserted or deleted whole that say when the practice applies: "even when
+    you are not logged in" (it applies more often), "unless you object" (less often)."""
+    grammar = lex.grammar
+    findings: list[Finding] = []
+    for sign, text, _, _ in _edits(ops):
+        if len(text.split()) < 3:
+            continue
+        wider = bool(grammar.widening and grammar.widening.match(text))
+        narrower = bool(grammar.narrowing and grammar.narrowing.match(text))
+        if wider == narrower:
+            continue
+        if sign == "-":
+            wider = not wider  # an exception dropped, an extension withdrawn
+        frame = new if sign == "+" else old
+        label = "condition_broadened" if wider else "condition_narrowed"
+        direction = Direction.WIDENED if wider else Direction.NARROWED
+        if frame.negated:
+            direction = direction.opposite
+        words = " ".join(text.split()).strip(" ,;")
+        findings.append(
+            Finding(
+                category,
+                label,
+                direction,
+                f"{'applies more often' if wider else 'applies less often'}: {words}",
+                words if sign == "-" else None,
+                words if sign == "+" else None,
+            )
+        )
+    return findings
+
+
+def widened_in(text: str, lex: Lexicon) -> str | None:
+    """In a new clause, a stretch after a comma that makes its practice apply more often
+    ("…, even when you are not logged in"), if there is one."""
+    widening = lex.grammar.widening
+    if widening is None:
+        return None
+    for comma in re.finditer(r"[,;]", text):
+        if widening.match(text[comma.start() :]):
+            return text[comma.end() :].strip(" .;")
+    return None
 
 
 def _edits(ops: tuple[Op, ...]) -> list[tuple[str, str, str, str]]:
