@@ -211,7 +211,10 @@ def contrast(
             )
 
     if not old.text:
+        named = [t.words for t in new.get("safeguards")]
         for sentence in new.denials:
+            if any(words in sentence for words in named):
+                continue  # the safeguard it names says it already
             add(
                 "safeguard_added",
                 slot("safeguards", "added"),
