@@ -73,11 +73,12 @@ def clear_caches() -> None:
     from policydiff.normalize.text import fold
     from policydiff.segment import clause_id
     from policydiff.semantics import frame_of
+    from policydiff.semantics.lexicon import words
     from policydiff.sentences import split_sentences
 
     with _DOCUMENTS_LOCK:
         _DOCUMENTS.clear()
-    for cached in (inline_parts, fold, clause_id, frame_of, split_sentences):
+    for cached in (inline_parts, fold, clause_id, frame_of, split_sentences, words):
         cached.cache_clear()
 
 

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from policydiff.comparison import compare_documents
 from policydiff.diff import word_ops
 from policydiff.models import ChangeKind
+from policydiff.semantics.lexicon import FAMILIES, lexicon, stems
+from policydiff.semantics.lexicon import words as lexicon_words
 
 SENTENCES = real_sentences()
 documents = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=40, unique=True)
@@ -68,3 +70,51 @@ def test_ops_hold_for_any_unicode(old: str, new: str) -> None:
     ops = word_ops(old, new)
     assert "".join(t for s, t in ops if s != "+") == old
     assert "".join(t for s, t in ops if s != "-") == new
+
+
+def _lexicon_phrases() -> list[str]:
+    from policydiff.languages import load
+
+    phrases = []
+    for code in ("en", "de", "fr"):
+        raw = load(code, "practices")
+        for family in FAMILIES:
+            for spec in raw.get(family, {}).values():
+                phrases += [p.replace("*", "s") for p in spec["words"]]
+        for listed in raw.get("categories", {}).values():
+            phrases += [p.replace("*", "s") for p in listed]
+    return phrases
+
+
+PHRASES = _lexicon_phrases()
+pieces = st.one_of(
+    st.sampled_from(PHRASES),
+    st.sampled_from(SENTENCES[:40]),
+    st.sampled_from(["-", "x", "3", "_", "'", "’", "é", "ſ", ".", "(", " "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(pieces, st.sampled_from([" ", "", "-", ", "]), st.booleans()), max_size=12)
+)
+def test_lexicon_entries_match_as_their_patterns_do(parts: list[tuple[str, str, bool]]) -> None:
+    """Entries tried only where a word with their cue begins find what their patterns find."""
+    text = "".join((p.upper() if shout else p) + gap for p, gap, shout in parts)
+    cues = lexicon_words(text)
+    for code in ("en", "de", "fr"):
+        lex = lexicon(code)
+        for entry in (*(e for f in lex.families.values() for e in f), *lex.category_entries):
+            expected = [m.span() for m in entry.pattern.finditer(text)]
+            if not entry.cues or not entry.cues.isdisjoint(stems(text)):
+                assert [m.span() for m in entry.finditer(cues)] == expected, entry.name
+                found = entry.search(cues)
+                assert (found.span() if found else None) == (expected[0] if expected else None)
+
+
+def test_a_phrase_whose_first_word_runs_past_its_cue_is_tried_everywhere() -> None:
+    from policydiff.semantics.lexicon import _entry
+
+    entry = _entry("audio", {"words": ["mp3 files"]})  # cue "mp", but the word is "mp3"
+    assert not entry.anchored
+    assert [m.span() for m in entry.finditer(lexicon_words("mp or mp3 files"))] == [(6, 15)]

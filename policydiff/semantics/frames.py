@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from policydiff.semantics.lexicon import Entry, Lexicon, stems
+from policydiff.semantics.lexicon import Entry, Lexicon, Words, words
 
 __all__ = ["Frame", "Term", "read_frame"]
 
@@ -56,16 +56,12 @@ class Frame:
         return max(ranked, key=lambda t: t.rank or 0) if ranked else None
 
 
-def _matches(
-    text: str, entries: tuple[Entry, ...], cues: frozenset[str] | None = None
-) -> list[Term]:
+def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -> list[Term]:
     """The longest non-overlapping matches of a family's entries, in reading order."""
-    cues = stems(text) if cues is None else cues
+    cues = words(text) if cues is None else cues
     found: list[tuple[int, int, Entry]] = []
     for entry in entries:
-        if not entry.may_match(cues):
-            continue
-        for match in entry.pattern.finditer(text):
+        for match in entry.finditer(cues):
             found.append((match.start(), match.end(), entry))
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
     # The spans taken so far, sorted and disjoint: a new span overlaps one only if it
@@ -84,16 +80,14 @@ def _matches(
 
 
 def _first_action(
-    text: str, lexicon: Lexicon, cues: frozenset[str] | None = None
+    text: str, lexicon: Lexicon, cues: Words | None = None
 ) -> tuple[int, str | None] | None:
     """Where the text's first action verb starts, and its category (earlier lexicon
     entries win a tie)."""
-    cues = stems(text) if cues is None else cues
+    cues = words(text) if cues is None else cues
     first: tuple[int, str | None] | None = None
     for entry in lexicon.families["actions"]:
-        if not entry.may_match(cues):
-            continue
-        match = entry.pattern.search(text)
+        match = entry.search(cues)
         if match and (first is None or match.start() < first[0]):
             first = (match.start(), entry.category)
     return first
@@ -132,7 +126,7 @@ def read_frame(
     ``section`` (its section's title: "How to contact us", "Subprocessors") the category
     when neither the clause nor its lead-in names one."""
     slots: dict[str, tuple[Term, ...]] = {}
-    cues = stems(text)
+    cues = words(text)
     for family, entries in lexicon.families.items():
         slots[family] = tuple(_matches(text, entries, cues))
     if context and not slots["actions"]:
@@ -150,8 +144,8 @@ def read_frame(
     roles = [
         (m.start(), m.end(), entry.category)
         for entry in lexicon.families.get("entities", ())
-        if entry.category and entry.may_match(cues)
-        for m in entry.pattern.finditer(text)
+        if entry.category
+        for m in entry.finditer(cues)
     ]
     if roles:
         spans = sorted((a, b) for a, b, _ in roles)
@@ -330,7 +324,7 @@ def _organisations(
             m.start()
             for e in lexicon.families["actions"]
             if e.name in _SHARING
-            for m in e.pattern.finditer(text)
+            for m in e.finditer(words(text))
         )
         speakers = {m.group(1) for m in _SPEAKER.finditer(text)}
         for match in _NAMED_AFTER.finditer(text):
@@ -408,7 +402,8 @@ def _category(
     if roles:
         for start, end, _ in roles:
             text = text[:start] + " " * (end - start) + text[end:]
-    hits = {name: len(pattern.findall(text)) for name, pattern in lexicon.categories}
+    cues = words(text)
+    hits = {entry.name: len(entry.finditer(cues)) for entry in lexicon.category_entries}
     for _, _, role in roles or ():
         if role in hits:
             hits[role] += 1

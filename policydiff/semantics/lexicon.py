@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from policydiff.languages import DEFAULT, has_practices, language, load
 
-__all__ = ["CUE", "FAMILIES", "Entry", "Grammar", "Lexicon", "has_lexicon", "lexicon", "stems"]
+__all__ = [
+    "CUE",
+    "FAMILIES",
+    "Entry",
+    "Grammar",
+    "Lexicon",
+    "Words",
+    "has_lexicon",
+    "lexicon",
+    "stems",
+    "words",
+]
 
 # Slot families of a frame, each a table of the lexicon file.
 FAMILIES = (
@@ -39,6 +51,10 @@ class Entry:
     # The first letters of the first word of each phrase: a text that holds none of them
     # cannot match, and the pattern need not run (most entries, for most clauses).
     cues: frozenset[str] = frozenset()
+    # Every match begins a word whose cue is one of ``cues`` (no phrase's first word runs on
+    # into letters or digits past a short cue, as "mp3" would): the pattern need only be
+    # tried where such a word begins.
+    anchored: bool = False
 
     def may_match(self, stems: frozenset[str]) -> bool:
         return not self.cues or not self.cues.isdisjoint(stems)
@@ -46,6 +62,44 @@ class Entry:
     @property
     def pattern(self) -> re.Pattern[str]:
         return _compiled(self.source)
+
+    def finditer(self, words: Words) -> list[re.Match[str]]:
+        """``pattern.finditer`` over the text of ``words``, the same matches, found by
+        trying the pattern only where a word with one of the cues begins."""
+        if not self.may_match(words.stems):
+            return []
+        pattern, text = self.pattern, words.text
+        if not self.anchored or words.starts is None:
+            return list(pattern.finditer(text))
+        found: list[re.Match[str]] = []
+        end = 0
+        for start in _places(self.cues, words.starts):
+            if start >= end and (match := pattern.match(text, start)):
+                found.append(match)
+                end = match.end()
+        return found
+
+    def search(self, words: Words) -> re.Match[str] | None:
+        """``pattern.search`` over the text of ``words``, tried where ``finditer`` tries."""
+        if not self.may_match(words.stems):
+            return None
+        pattern, text = self.pattern, words.text
+        if not self.anchored or words.starts is None:
+            return pattern.search(text)
+        for start in _places(self.cues, words.starts):
+            if match := pattern.match(text, start):
+                return match
+        return None
+
+
+def _places(cues: frozenset[str], starts: Mapping[str, tuple[int, ...]]) -> list[int]:
+    """Where the words with these cues begin, in reading order."""
+    places: list[int] = []
+    for cue in cues:
+        places += starts.get(cue, ())
+    if len(cues) > 1:
+        places.sort()
+    return places
 
 
 @cache
@@ -61,18 +115,46 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(word[:CUE] for word in re.findall(r"\w+", text.lower()))
 
 
-def _cues(words: list[str]) -> frozenset[str]:
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text with the cue of each of its words and where the words of each cue begin."""
+
+    text: str
+    stems: frozenset[str]
+    # None when lower-casing the text is not how the patterns fold its case (outside
+    # ASCII: "ſ" matches "s" but lower-cases to itself): the patterns then run everywhere.
+    starts: Mapping[str, tuple[int, ...]] | None
+
+
+@lru_cache(maxsize=16384)
+def words(text: str) -> Words:
+    """The words of a text, read once: a clause is matched against every entry of a lexicon,
+    and a policy's history repeats most of its clauses."""
+    if not text.isascii():
+        return Words(text, stems(text), None)
+    starts: dict[str, list[int]] = {}
+    for match in re.finditer(r"\w+", text.lower()):
+        starts.setdefault(match.group(0)[:CUE], []).append(match.start())
+    return Words(text, frozenset(starts), {cue: tuple(p) for cue, p in starts.items()})
+
+
+def _cues(phrases: list[str]) -> tuple[frozenset[str], bool]:
+    """The cues of a list of phrases, and whether a match begins a word with one of them."""
     cues = set()
-    for phrase in words:
+    anchored = True
+    for phrase in phrases:
         first = phrase.lower().split()[0] if phrase.split() else ""
         literal = re.match(r"[^\W\d_]+|\d+", first.rstrip("*"))
         if not literal or "[" in first[: CUE + 1] or first == "*":
-            return frozenset()  # a phrase we cannot cue: always run the pattern
+            return frozenset(), False  # a phrase we cannot cue: always run the pattern
         head = literal.group(0)
         if first.endswith("*") and len(head) < CUE and head == first.rstrip("*"):
-            return frozenset()  # a short prefix ("ip*") could begin many words
+            return frozenset(), False  # a short prefix ("ip*") could begin many words
         cues.add(head[:CUE])
-    return frozenset(cues)
+        rest = first[len(head) :]
+        if len(head) < CUE and re.match(r"[\w*]", rest):
+            anchored = False  # "mp3": the word a match begins with has the cue "mp3"
+    return frozenset(cues), anchored
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +190,9 @@ class Lexicon:
     negation_completions: re.Pattern[str] | None = None
     # A company's name: capitalised words ending in a legal form ("DoorDash, Inc.").
     organisation: re.Pattern[str] = re.compile(r"(?!)")
+    # The categories' cue words as entries (their names the categories'), to count matches
+    # with cues: the same patterns as ``categories``.
+    category_entries: tuple[Entry, ...] = ()
 
     def __hash__(self) -> int:
         return hash(self.code)
@@ -153,21 +238,15 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
     for family in FAMILIES:
         entries = []
         for name, spec in raw.get(family, {}).items():
-            entries.append(
-                Entry(
-                    name=name,
-                    source=_phrase_source(list(spec["words"])),
-                    rank=spec.get("rank"),
-                    parent=spec.get("parent"),
-                    generic=bool(spec.get("generic", False)),
-                    category=spec.get("category"),
-                    cues=_cues(list(spec["words"])),
-                )
-            )
+            entries.append(_entry(name, spec))
         families[family] = tuple(entries)
     negations = raw.get("negations", {})
     categories = tuple(
-        (name, _phrase(list(words))) for name, words in raw.get("categories", {}).items()
+        (name, _phrase(list(phrases))) for name, phrases in raw.get("categories", {}).items()
+    )
+    category_entries = tuple(
+        _entry(name, {"words": phrases, "category": name})
+        for name, phrases in raw.get("categories", {}).items()
     )
     return Lexicon(
         organisation=_organisation(language(code).legal_forms),
@@ -183,6 +262,21 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
         if negations.get("completions")
         else None,
         categories=categories,
+        category_entries=category_entries,
+    )
+
+
+def _entry(name: str, spec: dict[str, Any]) -> Entry:
+    cues, anchored = _cues(list(spec["words"]))
+    return Entry(
+        name=name,
+        source=_phrase_source(list(spec["words"])),
+        rank=spec.get("rank"),
+        parent=spec.get("parent"),
+        generic=bool(spec.get("generic", False)),
+        category=spec.get("category"),
+        cues=cues,
+        anchored=anchored,
     )
 
 
