@@ -12,8 +12,10 @@ wall time: on a machine busier than its cores, wall time counts the waiting too.
 Rows:
 1. ``compare()`` on the German HTML pair, in process, against two bs4 + lxml parses (the
    floor: policydiff parses with them);
-2. ``policydiff compare A.md B.md`` as a process against a bare ``python -c pass``, and the
-   modules that take longest to import;
+2. ``policydiff compare A.md B.md`` as a process against a bare ``python -c pass``, both in a
+   virtual environment as a user's after ``pip install`` (not the development one, whose
+   editable install slows every start), the language cache written by an earlier run; the
+   first start without it; and the modules that take longest to import;
 3. the 39 consecutive comparisons of the bundled Telegram history, against difflib over
    the same files' lines, and what the findings (semantics) add;
 4. the timeline of the 176 versions of Telegram's terms of service (../shared/corpus);
@@ -141,13 +143,51 @@ def german_pair(rounds: int) -> None:
 
 
 # 2 ---------------------------------------------------------------------------------------
-def process_start(rounds: int) -> None:
-    python = sys.executable
-    command = [python, "-m", "policydiff", "compare", *map(str, HEADLINE)]
-    subprocess.run(command, capture_output=True, env=ENV)  # write the bytecode caches
+def installed_python(folder: Path) -> str:
+    """A Python as a user's virtual environment has it after ``pip install policydiff``:
+    a fresh venv whose one ``.pth`` file puts this checkout and the development venv's
+    packages on the path. The development venv's own start is slower than a user's (its
+    editable install runs an import hook at every start, ``python -c pass`` included), which
+    would flatter the ratio."""
+    import sysconfig
 
-    def run(args: list[str]) -> Callable[[], object]:
-        return lambda: subprocess.run(args, capture_output=True, env=ENV)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "policydiff-benchmark.pth").write_text(
+        f"{ROOT}\n{sysconfig.get_paths()['purelib']}\n", "utf-8"
+    )
+    return str(python)
+
+
+def process_start(rounds: int) -> None:
+    import shutil
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="policydiff-speed-"))
+    try:
+        _process_start(rounds, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _process_start(rounds: int, work: Path) -> None:
+    python = installed_python(work / "venv")
+    # The language cache (~/.cache/policydiff) of this run: written by the first command,
+    # read by every later one, as after any first use.
+    env = {**ENV, "POLICYDIFF_CACHE": str(work / "cache")}
+    arguments = ["-m", "policydiff", "compare", *map(str, HEADLINE)]
+    command = [python, *arguments]
+    first = subprocess.run(command, capture_output=True, env=env)  # bytecode and language cache
+    assert first.returncode == 1, first.stderr.decode()
+
+    def run(args: list[str], env: dict[str, str] = env) -> Callable[[], object]:
+        return lambda: subprocess.run(args, capture_output=True, env=env)
 
     got = interleaved(run(command), run([python, "-c", "pass"]), rounds)
     row(
@@ -157,8 +197,22 @@ def process_start(rounds: int) -> None:
         "<= 4x a bare start",
         got.ratio <= 4,
     )
+    # The first start after an installation (or a change of the language files): no cache.
+    cold = [
+        timed(run(command, {**env, "POLICYDIFF_CACHE": str(work / f"cold{i}")}))[0]
+        for i in range(max(3, rounds // 3))
+    ]
+    # The development venv, for comparison with figures measured there.
+    dev = interleaved(
+        run([sys.executable, *arguments]), run([sys.executable, "-c", "pass"]), rounds
+    )
+    print(
+        f"     first start (no language cache yet) {statistics.median(cold) * 1000:.0f} ms; "
+        f"in the development venv {dev.wall * 1000:.0f} ms = {dev.ratio:.1f}x its bare start "
+        f"({dev.base_wall * 1000:.0f} ms, slowed by the editable install's import hook)"
+    )
     profile = subprocess.run(
-        [python, "-X", "importtime", *command[1:]], capture_output=True, text=True, env=ENV
+        [python, "-X", "importtime", *arguments], capture_output=True, text=True, env=env
     ).stderr
     tops: dict[str, int] = {}
     for line in profile.splitlines():

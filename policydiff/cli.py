@@ -71,10 +71,16 @@ def _read(reference: str, store: str | None, archive: str | None) -> Snapshot:
     ``URL@DATE``, ``URL@latest``, ``live:URL`` or an archive's address of a capture."""
     from policydiff.errors import BadDate
     from policydiff.models import Snapshot
-    from policydiff.versions import parse_reference, resolve
 
     if reference == "-":
         return Snapshot(content=sys.stdin.buffer.read(), source="stdin", name="<stdin>")
+    if not reference.startswith("live:") and os.path.exists(reference):
+        # A file that exists is a file (as parse_reference says): no store, no archive.
+        from policydiff.sources import read_file
+
+        return read_file(reference)
+    from policydiff.versions import parse_reference, resolve
+
     try:
         if parse_reference(reference).kind == "file" and (
             "://" not in reference or os.path.exists(reference)  # else an archive's address
@@ -286,6 +292,9 @@ def main() -> None:
     Exit codes: 0 no substantive change, 1 substantive change(s) found,
     2 usage error, 3 operational error (unreadable or invalid input).
     """
+    from policydiff import datacache
+
+    datacache.use()  # the language data as the last run left it (~/.cache/policydiff)
 
 
 @main.command(short_help="Compare two versions of a policy, clause by clause.")

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policydiff.errors import SourceError, SourceNotFound
 from policydiff.models import Snapshot
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "SIDECAR_SUFFIX",
@@ -35,20 +38,25 @@ _MEDIA_TYPES = {
 }
 
 
+# Paths here are strings (os.path), not pathlib: comparing two files should not pay for
+# importing pathlib, which a bare Python start does not load.
+
+
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
 def media_type_of(name: str) -> str | None:
     """The media type a file name's extension says (``.md`` → ``text/markdown``), or None."""
-    return _MEDIA_TYPES.get(Path(name).suffix.lower())
+    return _MEDIA_TYPES.get(os.path.splitext(os.path.basename(name.rstrip("/")))[1].lower())
 
 
 def read_file(path: str | os.PathLike[str]) -> Snapshot:
     """A snapshot of a local file, with provenance from its sidecar when it has one."""
-    file = Path(path)
+    file = os.fspath(path)
     try:
-        content = file.read_bytes()
+        with open(file, "rb") as handle:
+            content = handle.read()
     except FileNotFoundError as err:
         raise SourceNotFound(str(path)) from err
     except IsADirectoryError as err:
@@ -60,7 +68,7 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
         content=content,
         url=_str(meta.get("url")),
         captured_at=_time(meta.get("captured_at"), file),
-        media_type=_str(meta.get("media_type")) or media_type_of(file.name),
+        media_type=_str(meta.get("media_type")) or media_type_of(file),
         source=_str(meta.get("source")) or "file",
         archive_url=_str(meta.get("archive_url")),
         digest=_str(meta.get("digest")),
@@ -70,7 +78,7 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
     recorded = meta.get("sha256")
     if recorded and recorded != snapshot.sha256:
         raise SourceError(
-            f"{path} does not match the sha256 recorded in {sidecar_path(file).name}: "
+            f"{path} does not match the sha256 recorded in {os.path.basename(_sidecar(file))}: "
             "the file was changed or damaged"
         )
     return snapshot
@@ -91,20 +99,25 @@ def to_snapshot(value: Snapshot | bytes | str | os.PathLike[str]) -> Snapshot:
         return read_file(value)
     if isinstance(value, str):
         if "\n" not in value:
-            if not Path(value).exists():
+            if not os.path.exists(value):
                 raise SourceNotFound(f"{value} (for a policy's text, use compare_text)")
             return read_file(value)
         return Snapshot(content=value.encode("utf-8"), source="text")
     raise TypeError(f"cannot compare a {type(value).__name__}: give a path, bytes or str")
 
 
-def read_sidecar(file: Path) -> dict[str, object]:
+def _sidecar(file: str) -> str:
+    return file + SIDECAR_SUFFIX
+
+
+def read_sidecar(file: str | os.PathLike[str]) -> dict[str, object]:
     """The JSON provenance beside ``file`` (empty when it has none)."""
-    side = sidecar_path(file)
-    if not side.is_file():
+    side = _sidecar(os.fspath(file))
+    if not os.path.isfile(side):
         return {}
     try:
-        data = json.loads(side.read_text("utf-8"))
+        with open(side, encoding="utf-8") as handle:
+            data = json.loads(handle.read())
     except (OSError, ValueError) as err:
         raise SourceError(f"cannot read the sidecar {side}: {err}") from err
     if not isinstance(data, dict):
@@ -116,7 +129,7 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _time(value: object, file: Path) -> datetime | None:
+def _time(value: object, file: str) -> datetime | None:
     if isinstance(value, str) and value:
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,20 @@ def headline():  # type: ignore[no-untyped-def]
     import policydiff
 
     return policydiff.compare(HEADLINE_OLD, HEADLINE_NEW)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The language cache of the test run (and of the commands it starts) is its own, not
+    the user's (~/.cache/policydiff): a fresh folder, removed at the end."""
+    import os
+    import tempfile
+
+    if "POLICYDIFF_CACHE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="policydiff-test-cache-")
+        os.environ["POLICYDIFF_CACHE"] = folder
+
+        def remove() -> None:
+            os.environ["POLICYDIFF_CACHE"] = ""  # nothing written at exit, after this
+            shutil.rmtree(folder, ignore_errors=True)
+
+        config.add_cleanup(remove)

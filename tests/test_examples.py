@@ -19,7 +19,12 @@ BIN = str(Path(sys.executable).parent)  # where the policydiff command is instal
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYDIFF_")}
+    # No settings of the user's; the test run's own language cache (conftest) stays.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("POLICYDIFF_") or k == "POLICYDIFF_CACHE"
+    }
     env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
     env["POLICYDIFF_ALLOW_PRIVATE"] = "1"  # the test's site is on loopback
     env.update(extra)

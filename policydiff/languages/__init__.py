@@ -26,15 +26,15 @@ Unknown codes are read as English, the language most policies in the wild are wr
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from policydiff.errors import RuleDataError
+from policydiff.languages import _cache as kept
 
 __all__ = [
     "CONCEPT_FAMILIES",
@@ -57,6 +57,17 @@ __all__ = [
 ]
 
 DEFAULT = "en"
+# The folder of the language folders.
+_HOME = os.path.dirname(os.path.abspath(__file__))
+
+
+def _package_data(relative: str) -> bytes:
+    """The bytes of ``languages/<relative>``, package data read through the package's loader
+    (what ``importlib.resources`` does, without importing it at every start)."""
+    loader = cast(Any, __spec__.loader)
+    data: bytes = loader.get_data(os.path.join(_HOME, *relative.split("/")))
+    return data
+
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -214,18 +225,37 @@ def validate(data: Any, schema: Any, where: str, key: str = "") -> None:
         raise TypeError(f"bad schema {schema!r}")
 
 
-def _read(relative: str, kind: str) -> dict[str, Any]:
-    """The contents of ``languages/<relative>``, checked against ``SCHEMAS[kind]``."""
-    file = resources.files(__package__).joinpath(*relative.split("/"))
+def _parse(relative: str, kind: str, content: bytes) -> dict[str, Any]:
+    """The TOML text of ``languages/<relative>``, checked against ``SCHEMAS[kind]``."""
+    import tomllib  # only when a file is read afresh (the cache holds what was read before)
+
     where = f"policydiff/languages/{relative}"
     try:
-        data = tomllib.loads(file.read_text("utf-8"))
-    except FileNotFoundError as err:
-        raise RuleDataError(where, "(file)", "no such file") from err
-    except tomllib.TOMLDecodeError as err:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise RuleDataError(where, "(file)", f"not valid TOML: {err}") from err
     validate(data, SCHEMAS[kind], where)
     return data
+
+
+def _read(
+    relative: str, kind: str, check: Callable[[dict[str, Any], str], None] | None = None
+) -> dict[str, Any]:
+    """The contents of ``languages/<relative>``, checked against ``SCHEMAS[kind]`` (and by
+    ``check``); validated once for the file's bytes (``_cache``: kept between runs by the
+    command line)."""
+    where = f"policydiff/languages/{relative}"
+
+    def build(contents: list[bytes]) -> dict[str, Any]:
+        data = _parse(relative, kind, contents[0])
+        if check is not None:
+            check(data, where)
+        return data
+
+    try:
+        return kept.validated(relative, [_package_data(relative)], build)
+    except FileNotFoundError as err:
+        raise RuleDataError(where, "(file)", "no such file") from err
 
 
 @cache
@@ -233,10 +263,7 @@ def load(code: str, kind: str) -> Mapping[str, Any]:
     """The validated contents of ``languages/<code>/<kind>.toml`` (kind: text, practices)."""
     if kind not in LANGUAGE_KINDS:
         raise ValueError(f"no such language file kind: {kind}")
-    data = _read(f"{code}/{kind}.toml", kind)
-    if kind == "practices":
-        check_parents(data, f"policydiff/languages/{code}/{kind}.toml")
-    return data
+    return _read(f"{code}/{kind}.toml", kind, check_parents if kind == "practices" else None)
 
 
 def check_parents(data: Mapping[str, Any], where: str) -> None:
@@ -288,9 +315,7 @@ def _check_directions(data: Mapping[str, Any], where: str) -> None:
 @cache
 def rules() -> Mapping[str, Any]:
     """The language-independent rules (``languages/rules.toml``), validated."""
-    data = _read("rules.toml", "rules")
-    _check_directions(data, "policydiff/languages/rules.toml")
-    return data
+    return _read("rules.toml", "rules", _check_directions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +361,19 @@ def check_vocabulary(dpv: Mapping[str, Any], concepts: Mapping[str, Any]) -> Non
 @cache
 def vocabulary() -> Vocabulary:
     """The validated ``dpv.toml`` and ``concepts.toml``."""
-    dpv = _read("dpv.toml", "dpv")
-    mapping = _read("concepts.toml", "concepts")
-    check_vocabulary(dpv, mapping)
+    files = ("dpv.toml", "concepts.toml")
+
+    def build(contents: list[bytes]) -> tuple[dict[str, Any], dict[str, Any]]:
+        dpv = _parse("dpv.toml", "dpv", contents[0])
+        mapping = _parse("concepts.toml", "concepts", contents[1])
+        check_vocabulary(dpv, mapping)
+        return dpv, mapping
+
+    try:
+        dpv, mapping = kept.validated("vocabulary", [_package_data(name) for name in files], build)
+    except FileNotFoundError as err:
+        where = f"policydiff/languages/{os.path.basename(err.filename or files[0])}"
+        raise RuleDataError(where, "(file)", "no such file") from err
     return Vocabulary(
         concepts={
             name: (spec["iri"], spec["label"], tuple(spec["parents"]))
@@ -441,19 +476,14 @@ class Language:
 def languages() -> tuple[str, ...]:
     """The codes of every language with a folder here, English first."""
     codes = sorted(
-        p.name
-        for p in resources.files(__package__).iterdir()
-        if p.is_dir() and p.joinpath("text.toml").is_file()
+        name for name in os.listdir(_HOME) if os.path.isfile(os.path.join(_HOME, name, "text.toml"))
     )
     return tuple(sorted(codes, key=lambda c: (c != DEFAULT, c)))
 
 
 def has_practices(code: str) -> bool:
     """True when the language has its own practice lexicon (findings are read only then)."""
-    return (
-        code in languages()
-        and resources.files(__package__).joinpath(code, "practices.toml").is_file()
-    )
+    return code in languages() and os.path.isfile(os.path.join(_HOME, code, "practices.toml"))
 
 
 @cache
@@ -478,7 +508,7 @@ def language(code: str) -> Language:
         legal_forms=words("legal_forms"),
         not_names=words("not_names"),
         announcements=tuple(w.lower() for w in raw["announcements"]),
-        spelling=tuple((re.compile(p), r) for p, r in raw["spelling"]),
+        spelling=tuple((kept.compile_pattern(p), r) for p, r in raw["spelling"]),
         pointers=tuple(w.lower() for w in raw["pointers"]),
         quantifiers=words("quantifiers"),
         places=words("places"),

@@ -7,7 +7,6 @@ block quotes, fenced code, emphasis, ``[](url)[text](url)`` links and backslash 
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -81,6 +80,8 @@ def inline_parts(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     if escaped:
         text = _HIDDEN_RUN.sub(lambda m: "".join(chr(ord(c) - _HIDDEN) for c in m.group(0)), text)
     if "&" in text:
+        import html  # only for text with entities (html.entities is a large table)
+
         text = html.unescape(text)
     unique = tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))
     words = tuple(dict.fromkeys(w for w in (canon(_plain(a)) for a in anchors) if w))

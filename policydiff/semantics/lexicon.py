@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from policydiff.languages import DEFAULT, has_practices, language, load
+from policydiff.languages._cache import compile_pattern, precompile
 
 __all__ = [
     "CUE",
@@ -104,7 +105,9 @@ def _places(cues: frozenset[str], starts: Mapping[str, tuple[int, ...]]) -> list
 
 @cache
 def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, re.I)
+    # Compiled programs are kept between runs (languages/_cache.py): compiling is most of
+    # the cost of a first comparison.
+    return compile_pattern(source, re.I)
 
 
 CUE = 4  # letters of a word's beginning used as a cue
@@ -240,6 +243,8 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
         for name, spec in raw.get(family, {}).items():
             entries.append(_entry(name, spec))
         families[family] = tuple(entries)
+    # Compile (once for all runs) the patterns this run may not need but the next may.
+    precompile([e.source for entries in families.values() for e in entries], re.I)
     negations = raw.get("negations", {})
     categories = tuple(
         (name, _phrase(list(phrases))) for name, phrases in raw.get("categories", {}).items()
@@ -283,7 +288,8 @@ def _entry(name: str, spec: dict[str, Any]) -> Entry:
 def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
     """Capitalised words (or one all-caps word) ending in one of the language's legal forms:
     "Microsoft Corporation", "Criteo B.V.", "DATA BUSINESS SERVICES GmbH & CO KG"."""
-    forms = sorted({f.rstrip(".") for f in legal_forms if f}, key=len, reverse=True)
+    # Longest first; in a fixed order (a set has none), so the pattern is the same every run.
+    forms = sorted({f.rstrip(".") for f in legal_forms if f}, key=lambda f: (-len(f), f))
     # Lower-case forms are written capitalised or all-caps in names ("Inc", "LLC", "GmbH").
     alternatives = "|".join(
         re.escape(f).replace(r"\ ", r"\s+") for f in forms if len(f) > 1 or f.isupper()
@@ -291,7 +297,7 @@ def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
     # A word of a name is at most 60 characters: unbounded, a 100 KB run of "1.1.1." was
     # tried from each of its word boundaries to its end (quadratic).
     name = r"[A-Z0-9][\w'’.&-]{0,60}"
-    return re.compile(
+    return compile_pattern(
         rf"\b(?:{name}(?:,?\s+(?:&\s+)?|\s*&\s*)){{1,6}}(?i:{alternatives})(?![\w])\.?"
     )
 
@@ -304,7 +310,7 @@ def _opener(words: list[str] | None) -> re.Pattern[str] | None:
     """A pattern for a stretch of text opened by one of ``words`` (after a comma)."""
     if not words:
         return None
-    return re.compile(r"^[\s,;(]*(?:" + _alternation(words) + r")\b", re.I)
+    return compile_pattern(r"^[\s,;(]*(?:" + _alternation(words) + r")\b", re.I)
 
 
 def _grammar(raw: dict[str, Any]) -> Grammar:
@@ -315,16 +321,16 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         r"(?:" + r"\s+".join(map(re.escape, age_of.split())) + r"\s+)?" if age_of else ""
     )
     return Grammar(
-        qualifier=re.compile(
+        qualifier=compile_pattern(
             r"^[^.;]{0,40}?\b(?:"
             + _alternation(raw.get("qualifiers", ["that"]))
             + r")\b[^.;]{0,20}$",
             re.I,
         ),
-        purpose_mark=re.compile(
+        purpose_mark=compile_pattern(
             r"\b(?:" + _alternation(raw.get("purpose_markers", ["to"])) + r")\b", re.I
         ),
-        duration=re.compile(
+        duration=compile_pattern(
             r"\b(\d+|"
             + _alternation(list(numbers) or ["one"])
             + r")\s+("
@@ -334,13 +340,15 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         ),
         number_words=numbers,
         unit_days=units,
-        forever=re.compile(r"\b(?:" + _alternation(raw.get("forever", ["forever"])) + r")\b", re.I),
-        at_once=re.compile(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
+        forever=compile_pattern(
+            r"\b(?:" + _alternation(raw.get("forever", ["forever"])) + r")\b", re.I
+        ),
+        at_once=compile_pattern(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
         if raw.get("at_once")
         else None,
         widening=_opener(raw.get("widening")),
         narrowing=_opener(raw.get("narrowing")),
-        age=re.compile(
+        age=compile_pattern(
             r"\b(?:"
             + _alternation(raw.get("age_words", ["under"]))
             + r")\s+"
@@ -348,7 +356,7 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
             + r"(\d{1,2})\b",
             re.I,
         ),
-        main_modal=re.compile(
+        main_modal=compile_pattern(
             r"\b("
             + _alternation(raw.get("modal_verbs", ["may"]))
             + r")\s+(?:[\w-]+\s+){0,"

@@ -1,0 +1,132 @@
+"""The language data kept between runs (policydiff/languages/_cache.py in memory,
+policydiff/datacache.py on disk): a hit gives what reading afresh gives, changed data is
+validated again, a bad cache is passed over."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import HEADLINE_NEW, HEADLINE_OLD
+
+from policydiff import datacache
+from policydiff.errors import RuleDataError
+from policydiff.languages import _cache, _parse
+from policydiff.semantics.lexicon import lexicon
+
+RULES = Path(__file__).parent.parent / "policydiff" / "languages" / "rules.toml"
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A process that has computed nothing yet, and keeps what it computes."""
+    monkeypatch.setattr(_cache, "_data", {})
+    monkeypatch.setattr(_cache, "_programs", {})
+    monkeypatch.setattr(_cache, "_changed", False)
+    monkeypatch.setattr(_cache, "_keeping", True)
+    yield
+
+
+def _next_run(blob: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the next process sees: nothing in memory but what ``blob`` restores."""
+    monkeypatch.setattr(_cache, "_data", {})
+    monkeypatch.setattr(_cache, "_programs", {})
+    assert _cache.restore(blob, "stamp")
+
+
+def test_patterns_from_the_cache_equal_what_re_compiles(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = [e.source for entries in lexicon("en").families.values() for e in entries]
+    sources += [r"(?P<year>\d{4})-(?P<month>\d\d)", r"(?<![\w-])(?:a|b)(?![\w])"]
+    for source in sources:
+        _cache.compile_pattern(source, re.I)
+    _next_run(_cache.export("stamp"), monkeypatch)
+    assert {(source, int(re.I)) for source in sources} <= set(_cache._programs)
+    for source in sources:
+        kept = _cache.compile_pattern(source, re.I)
+        fresh_pattern = re.compile(source, re.I)
+        assert kept is not fresh_pattern
+        # Pattern equality compares the compiled programs, not only the text.
+        assert kept == fresh_pattern
+        assert (kept.groups, kept.groupindex, kept.flags) == (
+            fresh_pattern.groups,
+            fresh_pattern.groupindex,
+            fresh_pattern.flags,
+        )
+    named = _cache.compile_pattern(r"(?P<year>\d{4})-(?P<month>\d\d)", re.I).match("2024-07")
+    assert named is not None and named.group("month") == "07"
+    assert not _cache.changed()  # nothing new was computed in the second run
+
+
+def test_changed_data_is_validated_again(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+
+    def build(contents: list[bytes]) -> dict[str, object]:
+        calls.append(contents[0])
+        return _parse("rules.toml", "rules", contents[0])
+
+    good = RULES.read_bytes()
+    first = _cache.validated("rules.toml", [good], build)
+    _next_run(_cache.export("stamp"), monkeypatch)
+    assert _cache.validated("rules.toml", [good], build) == first
+    assert len(calls) == 1  # the second run took the validated result
+    with pytest.raises(RuleDataError, match="thresholds"):
+        _cache.validated("rules.toml", [good.replace(b"threshold =", b"thresholds =")], build)
+    assert len(calls) == 2
+
+
+def test_damaged_foreign_or_outdated_bytes_are_passed_over(fresh: None) -> None:
+    _cache.compile_pattern(r"\bcookies?\b", re.I)
+    blob = _cache.export("stamp")
+    for damaged in (blob[:100], b"not a cache", b""):
+        assert not _cache.restore(damaged, "stamp")
+    assert not _cache.restore(blob, "other code")
+
+
+def test_without_keeping_nothing_is_taken_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library user's process (no cache file) compiles as ``re`` does, nothing more."""
+    monkeypatch.setattr(_cache, "_programs", {})
+    monkeypatch.setattr(_cache, "_keeping", False)
+    assert _cache.compile_pattern(r"\bdata\b") == re.compile(r"\bdata\b")
+    _cache.precompile([r"\bcookies\b"])
+    assert _cache._programs == {}
+
+
+def test_an_empty_setting_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYDIFF_CACHE", "")
+    assert datacache.folder() is None and datacache.path() is None
+    monkeypatch.setenv("POLICYDIFF_CACHE", "/somewhere")
+    assert datacache.path() == f"/somewhere/languages-{sys.implementation.cache_tag}.bin"
+    monkeypatch.delenv("POLICYDIFF_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert datacache.folder() == "/xdg/policydiff"
+
+
+def _compare(cache: str) -> str:
+    command = [sys.executable, "-m", "policydiff", "compare", "--format", "json"]
+    command += [str(HEADLINE_OLD), str(HEADLINE_NEW)]
+    env = {**os.environ, "POLICYDIFF_CACHE": cache}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1, done.stderr
+    return done.stdout
+
+
+def test_a_second_run_reads_the_cache_writes_nothing_and_says_the_same(tmp_path: Path) -> None:
+    """The command with a cold cache, a warm one and none at all: the same report; the
+    warm run leaves the cache as it found it."""
+    cold = _compare(str(tmp_path))
+    (cache,) = tmp_path.iterdir()
+    written = cache.stat().st_mtime_ns, cache.read_bytes()
+    warm = _compare(str(tmp_path))
+    assert (cache.stat().st_mtime_ns, cache.read_bytes()) == written
+    assert cold == warm == _compare("")
+    # A damaged file is no error: the run reads afresh and writes a good one.
+    cache.write_bytes(b"\x00" * 64)
+    assert _compare(str(tmp_path)) == cold
+    assert cache.read_bytes() == written[1]
