@@ -663,3 +663,10 @@ def test_a_later_sentence_denying_a_practice_is_a_promise() -> None:
     assert not any(label == "recipient_added" for label, _ in labels(change))
     assert ("safeguard_added", "narrowed") in labels(change)
     assert change.verdict == "widened"  # the review itself is new
+
+
+def test_keeping_only_as_long_as_needed_dropped_is_retention_extended() -> None:
+    # Roblox 2024-12 → 2025-03, "Information required for additional features".
+    text = "If you decide to use these features, we will collect, process, and store that content{} to accomplish the purpose of the feature."
+    change = _modified(text.format(" only for as long as needed"), text.format(""))
+    assert labels(change) == [("retention_extended", "widened")]

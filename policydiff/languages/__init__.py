@@ -135,6 +135,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "units": {"*": int},
             "forever": _WORDS,
             "?at_once": _WORDS,
+            "?as_needed": _WORDS,
             "?widening": _WORDS,
             "?narrowing": _WORDS,
             "age_words": _WORDS,

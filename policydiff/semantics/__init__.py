@@ -130,6 +130,7 @@ class PracticeReader:
             *(names(f) for f in self.lex.families if f != "modality"),
             frozenset((t.name, t.rank) for t in frame.get("conditions")),
             frozenset(t.rank for t in frame.retention_days),
+            bool(frame.kept_as_needed),
             frozenset(t.rank for t in frame.ages),
         )
 

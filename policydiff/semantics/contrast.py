@@ -267,6 +267,13 @@ def contrast(
                     None,
                 )
 
+    if old.kept_as_needed and not new.kept_as_needed and not new.retention_days:
+        if new.states_practice:
+            was = _words(list(old.kept_as_needed))
+            add("retention_extended", WIDENED, f"no longer kept only: {was}", was, None)
+    elif new.kept_as_needed and not old.kept_as_needed and not old.retention_days and old.text:
+        now = _words(list(new.kept_as_needed))
+        add("retention_shortened", NARROWED, f"now kept only: {now}", None, now)
     if old.retention_days and new.retention_days:
         a = max(t.rank or 0 for t in old.retention_days)
         b = max(t.rank or 0 for t in new.retention_days)

@@ -32,6 +32,7 @@ class Frame:
     negated: bool = False
     slots: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     retention_days: tuple[Term, ...] = ()  # rank = days; 100 years for "indefinitely"
+    kept_as_needed: tuple[Term, ...] = ()  # "only for as long as needed": a limit, no period
     ages: tuple[Term, ...] = ()  # rank = the age in years
     stated: bool | None = None  # None: decided by actions and category
     # Sentences after the first that deny what they say ("We will not share the content of
@@ -192,6 +193,15 @@ def read_frame(
     if category == "retention" and grammar.at_once is not None:
         durations += [Term("at once", m.group(0), 0) for m in grammar.at_once.finditer(text)]
     ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in grammar.age.finditer(text))
+    needed = tuple(
+        Term("as needed", m.group(0))
+        for m in (grammar.as_needed.finditer(text) if grammar.as_needed else ())
+    )
+    if needed:
+        # "only for as long as needed" limits keeping, not use: no safeguard of its own.
+        slots["safeguards"] = tuple(
+            t for t in slots["safeguards"] if not any(t.words in n.words for n in needed)
+        )
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
     return Frame(
@@ -204,6 +214,7 @@ def read_frame(
         negated=negated,
         slots=slots,
         retention_days=tuple(durations),
+        kept_as_needed=needed,
         ages=ages,
     )
 

@@ -171,6 +171,7 @@ class Grammar:
     unit_days: dict[str, int]
     forever: re.Pattern[str]
     at_once: re.Pattern[str] | None
+    as_needed: re.Pattern[str] | None  # a limit without a period ("as long as necessary")
     # Words that open an inserted stretch widening or narrowing when a practice applies.
     widening: re.Pattern[str] | None
     narrowing: re.Pattern[str] | None
@@ -345,6 +346,9 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         ),
         at_once=compile_pattern(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
         if raw.get("at_once")
+        else None,
+        as_needed=re.compile(r"\b(?:" + _alternation(raw["as_needed"]) + r")\b", re.I)
+        if raw.get("as_needed")
         else None,
         widening=_opener(raw.get("widening")),
         narrowing=_opener(raw.get("narrowing")),
