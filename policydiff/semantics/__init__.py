@@ -220,7 +220,7 @@ def _findings(
     if change.kind is ChangeKind.ADDED:
         # A new clause states its practice; naming its recipients and purposes again adds
         # nothing unless it shares.
-        if category not in ("sharing", "authorities"):
+        if category not in ("sharing", "authorities") and not _names_a_controller(new):
             findings = [f for f in findings if f.label not in ("recipient_added",)]
         kind = _clause_kind(new, generic)
         label, direction = directions.clause(kind, "added")
@@ -521,6 +521,15 @@ def _clause_kind(frame: Frame, generic: frozenset[str]) -> str:
     if frame.negated:
         return "negated"
     return "practice"
+
+
+def _names_a_controller(frame: Frame) -> bool:
+    """True when a clause names a company by name, or a joint controller, that now holds
+    the data too ("DoorDash, Inc. is also a controller", "Badoo and TMG act as joint
+    controllers")."""
+    return any(
+        t.name.startswith("org:") or t.name == "joint_controllers" for t in frame.get("recipients")
+    )
 
 
 def _passes_data(frame: Frame) -> bool:

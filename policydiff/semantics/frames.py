@@ -287,6 +287,17 @@ def _channel(text: str, words: str) -> bool:
     )
 
 
+def _title_case_lead(text: str) -> int:
+    """Where a clause's Title Case lead ends ("Information Shared with Our Agents in Order
+    to Operate and Improve the Services: …"), or 0: its capitals name no one."""
+    colon = text.find(": ", 0, 160)
+    if colon < 0:
+        return 0
+    words = re.findall(r"[^\W\d_]{4,}", text[:colon])
+    capitals = sum(1 for w in words if w[0].isupper())
+    return colon if len(words) >= 3 and capitals >= 0.7 * len(words) else 0
+
+
 def _inside_names(text: str, spans: list[tuple[int, int]]) -> Callable[[str], bool]:
     """A test: is every place some words stand in ``text`` inside one of ``spans`` (sorted,
     not overlapping)? Each distinct phrase is looked up once, each place by bisection."""
@@ -338,7 +349,11 @@ def _organisations(
             for m in e.finditer(words(text))
         )
         speakers = {m.group(1) for m in _SPEAKER.finditer(text)}
+        heading = _title_case_lead(text)
         for match in _NAMED_AFTER.finditer(text):
+            if match.start() < heading:
+                continue  # "Information Shared with Our Agents in Order to Operate and …:"
+
             # Only right after a sharing verb ("shared with Google", "disclose it to X").
             index = bisect.bisect_right(verbs, match.start()) - 1
             if index < 0 or match.start() - verbs[index] > 40:

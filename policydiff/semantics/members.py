@@ -241,15 +241,29 @@ def _family(
 
 
 def _head_family(member: str, lex: Lexicon) -> str | None:
-    """The slot of a list member's first known words ("lodge a complaint with the
-    authority about your data" is a right: its head comes first)."""
+    """The slot of a list member's head: in its first chunk (before "that", "with", "to" …)
+    the known words that end last ("analytics providers that help us" is a recipient,
+    "lodge a complaint with the authority" a right), else its first known words."""
+    chunk = _CHUNK.split(member, maxsplit=1)[0]
+    last: tuple[int, str] | None = None
     first: tuple[int, str] | None = None
     for family in _SLOTS:
         for entry in lex.families[family]:
-            match = entry.pattern.search(member)
-            if match and (first is None or match.start() < first[0]):
-                first = (match.start(), family)
-    return first[1] if first else None
+            for match in entry.pattern.finditer(member):
+                if first is None or match.start() < first[0]:
+                    first = (match.start(), family)
+                if match.end() <= len(chunk) and (last is None or match.end() > last[0]):
+                    last = (match.end(), family)
+    found = last or first
+    return found[1] if found else None
+
+
+# Words that end a list member's head: relative pronouns and prepositions.
+_CHUNK = re.compile(
+    r"\b(?:that|which|who|whom|with|to|for|from|in|on|by|of|qui|que|pour|avec|à|de|die|der|"
+    r"das|mit|für|von|zu)\b",
+    re.I,
+)
 
 
 def _families_in(text: str, lex: Lexicon) -> list[str]:
