@@ -286,8 +286,10 @@ def _findings(
                     shorten(new.text, 120),
                 ),
             )
-    if change.kind is ChangeKind.MODIFIED and (
-        _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
+    if (
+        change.kind is ChangeKind.MODIFIED
+        and old.category == new.category == "contact"
+        and _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
     ):
         named = _names_changed(old.text, new.text)
         held_by = directions.replaced("contact")
@@ -512,6 +514,10 @@ def _clause_kind(frame: Frame, generic: frozenset[str]) -> str:
     specific = [t for t in frame.get("data") if t.name not in generic]
     if _only_names_a_recipient(frame):
         return "recipient"
+    if frame.category in ("contact", "rights") and any(
+        t.name in ("representative", "dpo") for t in frame.get("entities")
+    ):
+        return "contact"  # "to exercise your rights, contact our local representative"
     if frame.get("rights") and not specific and not frame.negated:
         return "right"
     if not specific and _limits_a_practice(frame):
