@@ -670,3 +670,40 @@ def test_keeping_only_as_long_as_needed_dropped_is_retention_extended() -> None:
     text = "If you decide to use these features, we will collect, process, and store that content{} to accomplish the purpose of the feature."
     change = _modified(text.format(" only for as long as needed"), text.format(""))
     assert labels(change) == [("retention_extended", "widened")]
+
+
+def test_a_new_clause_naming_a_company_that_holds_the_data_adds_a_recipient() -> None:
+    # Deliveroo 2025-11: after the acquisition, DoorDash is a controller too.
+    change = _added(
+        "We use your personal data to deliver your orders.",
+        "Deliveroo is now part of the DoorDash, Inc. group of companies. This means that from "
+        "time to time and where necessary to provide our services to you, DoorDash, Inc. is "
+        "also a controller relating to your personal information and the processing "
+        "described in this policy.",
+    )
+    assert ("recipient_added", "widened") in labels(change)
+
+
+def test_an_invitation_to_contact_the_representative_is_a_contact_clause() -> None:
+    # Vimeo 2022-10, "15. How to Contact Us".
+    change = _added(
+        "You can contact us at privacy@vimeo.com.",
+        "Alternatively, if you are in the UK or EU/EEA and would like to exercise your rights "
+        "or have questions about our processing of personal data, you may contact our local "
+        "representative for EU/EEA or the UK.",
+    )
+    assert labels(change) == [("practice_added", "narrowed")]
+
+
+def test_title_case_leads_name_no_recipient() -> None:
+    from policydiff.semantics import frame_of
+    from policydiff.semantics.lexicon import lexicon
+
+    # Tumblr 2023-06: a heading run into its paragraph.
+    frame = frame_of(
+        "Information Shared with Our Agents in Order to Operate and Improve the Services: In "
+        "some cases, we share information we store with third parties.",
+        None,
+        lexicon("en"),
+    )
+    assert not [t for t in frame.get("recipients") if t.name.startswith("org:")]
