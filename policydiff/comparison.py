@@ -73,12 +73,13 @@ def clear_caches() -> None:
     from policydiff.normalize.text import fold
     from policydiff.segment import clause_id
     from policydiff.semantics import frame_of
-    from policydiff.semantics.lexicon import words
+    from policydiff.semantics.frames import clear_caches as clear_frames
     from policydiff.sentences import split_sentences
 
     with _DOCUMENTS_LOCK:
         _DOCUMENTS.clear()
-    for cached in (inline_parts, fold, clause_id, frame_of, split_sentences, words):
+    clear_frames()
+    for cached in (inline_parts, fold, clause_id, frame_of, split_sentences):
         cached.cache_clear()
 
 

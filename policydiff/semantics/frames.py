@@ -10,10 +10,11 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from policydiff.semantics.lexicon import Entry, Lexicon, Words, words
 
-__all__ = ["Frame", "Term", "read_frame"]
+__all__ = ["Frame", "Term", "clear_caches", "read_frame"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,11 @@ class Frame:
 def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -> list[Term]:
     """The longest non-overlapping matches of a family's entries, in reading order."""
     cues = words(text) if cues is None else cues
+    stems = cues.stems
     found: list[tuple[int, int, Entry]] = []
     for entry in entries:
+        if entry.cues and entry.cues.isdisjoint(stems):
+            continue  # most entries, for most clauses (``may_match``, without a call)
         for match in entry.finditer(cues):
             found.append((match.start(), match.end(), entry))
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
@@ -78,6 +82,23 @@ def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -
         ends.insert(at, end)
         chosen.append((start, Term(entry.name, text[start:end], entry.rank)))
     return [term for _, term in sorted(chosen, key=lambda c: c[0])]
+
+
+def clear_caches() -> None:
+    """Forget the words and matches read from texts so far."""
+    _slots.cache_clear()
+    words.cache_clear()
+
+
+@lru_cache(maxsize=16384)
+def _slots(text: str, lexicon: Lexicon) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+    """Each family's matches in a text, read once: a history repeats its clauses, and a
+    clause is read with and without its lead-in and its section."""
+    cues = words(text)
+    return tuple(
+        (family, tuple(_matches(text, entries, cues)))
+        for family, entries in lexicon.families.items()
+    )
 
 
 def _first_action(
@@ -126,10 +147,8 @@ def read_frame(
     """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category,
     ``section`` (its section's title: "How to contact us", "Subprocessors") the category
     when neither the clause nor its lead-in names one."""
-    slots: dict[str, tuple[Term, ...]] = {}
+    slots = dict(_slots(text, lexicon))
     cues = words(text)
-    for family, entries in lexicon.families.items():
-        slots[family] = tuple(_matches(text, entries, cues))
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
     first = _first_action(text, lexicon, cues)

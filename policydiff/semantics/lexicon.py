@@ -136,9 +136,12 @@ def words(text: str) -> Words:
     if not text.isascii():
         return Words(text, stems(text), None)
     starts: dict[str, list[int]] = {}
-    for match in re.finditer(r"\w+", text.lower()):
-        starts.setdefault(match.group(0)[:CUE], []).append(match.start())
+    for match in _WORD_START.finditer(text.lower()):
+        starts.setdefault(match.group(1), []).append(match.start())
     return Words(text, frozenset(starts), {cue: tuple(p) for cue, p in starts.items()})
+
+
+_WORD_START = re.compile(rf"(\w{{1,{CUE}}})\w*")
 
 
 def _cues(phrases: list[str]) -> tuple[frozenset[str], bool]:
