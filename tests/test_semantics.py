@@ -707,3 +707,21 @@ def test_title_case_leads_name_no_recipient() -> None:
         lexicon("en"),
     )
     assert not [t for t in frame.get("recipients") if t.name.startswith("org:")]
+
+
+def test_a_clause_labelled_with_what_it_lists_adds_that() -> None:
+    # Badoo 2022-10, its joint-controller arrangement: GDPR Art. 13's headings as labels.
+    purposes = _added(
+        "We use your personal data to provide the App.",
+        "Purposes of Processing. Your personal data will be processed under joint control as "
+        "necessary for purposes of providing the following functionalities related to Live: "
+        "enable participation in the chat related to Live to communicate with other users; "
+        "moderation of the use of live streams.",
+    )
+    assert [label for label, _ in labels(purposes)] == ["purpose_added"]
+    data = _added(
+        "We use your personal data to provide the App.",
+        "Categories of Personal Data Processed. If you use Live, Badoo and TMG will process "
+        "your chat messages and your live video stream.",
+    )
+    assert [label for label, _ in labels(data)] == ["data_added"]

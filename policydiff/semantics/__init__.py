@@ -225,6 +225,30 @@ def _findings(
         kind = _clause_kind(new, generic)
         label, direction = directions.clause(kind, "added")
         lead_in = change.new[0].lead_in or ""
+        topic = _TOPIC.match(new.text)
+        if kind == "practice" and topic and topic.lastgroup == "purposes":
+            # "Purposes of Processing. Your data will be processed for …": the clause states
+            # purposes (and the safeguards that limit them).
+            direction = directions.slot("purposes", "added", new.negated)
+            words = _words_of(new, "purposes") or shorten(new.text[topic.end() :], 80)
+            return [
+                Finding(
+                    category, "purpose_added", direction, f"purposes added: {words}", None, words
+                ),
+                *(f for f in findings if f.label == "safeguard_added"),
+            ]
+        if kind == "practice" and topic and topic.lastgroup == "data":
+            words = _words_of(new, "data") or shorten(new.text[topic.end() :], 80)
+            return [
+                Finding(
+                    category,
+                    "data_added",
+                    directions.slot("data", "added", new.negated),
+                    f"data added: {words}",
+                    None,
+                    words,
+                )
+            ]
         if kind == "practice" and _PURPOSE_LIST.search(lead_in):
             # An item added under "We use AI for the following purposes:" is a purpose.
             direction = directions.slot("purposes", "added", new.negated)
@@ -504,6 +528,15 @@ def _data_parents(code: str) -> dict[str, str | None]:
 
 
 # A lead-in that opens a list of purposes ("for the following purposes:", "purposes").
+# A label opening a clause that names what the clause lists ("Purposes of Processing.",
+# "Categories of Personal Data Processed.", "Finalités du traitement :").
+_TOPIC = re.compile(
+    r"^\W*(?:(?P<purposes>purposes?\s+of\s+(?:the\s+)?processing|finalités?\s+du\s+traitement|"
+    r"zwecke?\s+der\s+verarbeitung)|(?P<data>categories\s+of\s+(?:personal\s+)?data[\w\s]{0,20}|"
+    r"catégories\s+de\s+données[\w\s]{0,25}|kategorien\s+(?:personenbezogener\s+)?daten[\w\s]{0,20}))"
+    r"\s*[.:]\s",
+    re.I,
+)
 _PURPOSE_LIST = re.compile(
     r"\b(?:purposes?|finalités?|fins|zwecke?n?)\b[^.]{0,40}:?\s*$|\bfollowing purposes\b", re.I
 )
