@@ -725,3 +725,17 @@ def test_a_clause_labelled_with_what_it_lists_adds_that() -> None:
         "your chat messages and your live video stream.",
     )
     assert [label for label, _ in labels(data)] == ["data_added"]
+
+
+def test_a_member_joining_an_item_of_a_list_of_purposes_is_a_purpose() -> None:
+    # Lyft 2025-12 → 2026-02, "How We Use Your Information" (a short lead-in: its colon is
+    # fewer than 60 characters in).
+    result = policydiff.compare(
+        "# P\n\nTo do this, we use your personal information to:\n\n"
+        "- Prevent, investigate, and resolve incidents, accidents, and insurance claims;\n",
+        "# P\n\nTo do this, we use your personal information to:\n\n"
+        "- Prevent, investigate or cooperate in investigation, and resolve or cooperate in "
+        "resolution of incidents, accidents, and insurance claims;\n",
+    )
+    (change,) = result.substantive_changes
+    assert ("purpose_added", "widened") in labels(change)

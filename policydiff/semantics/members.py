@@ -232,7 +232,7 @@ def _family(
     # A list opened by a purpose ("we use your information to:", "for the reasons below:").
     opener = (lead_in or "") + " " + before
     if _PURPOSE_OPENER.search(opener) and lex.grammar.purpose_mark.search(
-        opener[opener.rfind(":") - 60 : opener.rfind(":") + 1] if ":" in opener else ""
+        opener[max(0, opener.rfind(":") - 60) : opener.rfind(":") + 1] if ":" in opener else ""
     ):
         return "purposes"
     if category == Category.RIGHTS or frame.get("rights"):
