@@ -306,6 +306,13 @@ def _channel(text: str, words: str) -> bool:
     )
 
 
+# A lowercase word right after a name, not a small word: the name is an adjective.
+_LOWER_NOUN = re.compile(
+    r"\s+(?!(?:and|or|for|to|in|on|at|as|if|of|with|by|from|that|which|who|may|will|can|"
+    r"is|are|was|were|has|have|had|when|where|so|but|inc|ltd|llc)\b)[a-z][a-z-]{2,}\b"
+)
+
+
 def _title_case_lead(text: str) -> int:
     """Where a clause's Title Case lead ends ("Information Shared with Our Agents in Order
     to Operate and Improve the Services: …"), or 0: its capitals name no one."""
@@ -377,10 +384,14 @@ def _organisations(
             index = bisect.bisect_right(verbs, match.start()) - 1
             if index < 0 or match.start() - verbs[index] > 40:
                 continue
+            following = text[match.end() : match.end() + 30]
             for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
                 # "access to Customer Content": a name the lexicon reads as data is no one.
                 data = any(e.pattern.search(name) for e in lexicon.families["data"])
-                if name not in speakers and not data:
+                # "comply with European privacy law": one capitalised word before a noun
+                # describes it; it names no one.
+                describes = " " not in name and bool(_LOWER_NOUN.match(following))
+                if name not in speakers and not data and not describes:
                     names.append(name)
     table = " ".join(filter(None, (context, section)))
     if " | " in text and _RECIPIENT_TABLE.search(table):
