@@ -10,9 +10,9 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from policydiff.semantics.lexicon import Entry, Lexicon, Words, words
+from policydiff.semantics.lexicon import Entry, Lexicon, Words, word_cues, words
 
 __all__ = ["Frame", "Term", "clear_caches", "read_frame"]
 
@@ -60,14 +60,23 @@ class Frame:
 
 def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -> list[Term]:
     """The longest non-overlapping matches of a family's entries, in reading order."""
-    cues = words(text) if cues is None else cues
+    return _longest(text, _found(text, entries, words(text) if cues is None else cues))
+
+
+def _found(text: str, entries: tuple[Entry, ...], cues: Words) -> list[tuple[int, int, Entry]]:
+    """Every match of each entry (start, end, entry), entry by entry."""
     stems = cues.stems
     found: list[tuple[int, int, Entry]] = []
     for entry in entries:
-        if entry.cues and entry.cues.isdisjoint(stems):
+        if entry.cues and entry.cues.isdisjoint(stems) and not entry.wide:
             continue  # most entries, for most clauses (``may_match``, without a call)
         for match in entry.finditer(cues):
             found.append((match.start(), match.end(), entry))
+    return found
+
+
+def _longest(text: str, found: list[tuple[int, int, Entry]]) -> list[Term]:
+    """The longest of the matches that do not overlap a longer one, in reading order."""
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
     # The spans taken so far, sorted and disjoint: a new span overlaps one only if it
     # overlaps a neighbour (bisect), so a clause with thousands of matches stays fast.
@@ -86,19 +95,44 @@ def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -
 
 def clear_caches() -> None:
     """Forget the words and matches read from texts so far."""
-    _slots.cache_clear()
-    words.cache_clear()
+    for cached in (_slots, _names, words):
+        cached.cache_clear()
 
 
 @lru_cache(maxsize=16384)
-def _slots(text: str, lexicon: Lexicon) -> tuple[tuple[str, tuple[Term, ...]], ...]:
-    """Each family's matches in a text, read once: a history repeats its clauses, and a
-    clause is read with and without its lead-in and its section."""
+def _slots(
+    text: str, lexicon: Lexicon
+) -> tuple[tuple[tuple[str, tuple[Term, ...]], ...], tuple[int, str | None] | None]:
+    """Each family's matches in a text, and its first action (``_first_action``), read once:
+    a history repeats its clauses, and a clause is read with and without its lead-in and its
+    section."""
     cues = words(text)
-    return tuple(
-        (family, tuple(_matches(text, entries, cues)))
-        for family, entries in lexicon.families.items()
-    )
+    slots = []
+    first: tuple[int, str | None] | None = None
+    for family, entries in lexicon.families.items():
+        found = _found(text, entries, cues)
+        if family == "actions" and found:
+            # The earliest match of all; of two as early, the earlier entry's.
+            start, _, entry = min(found, key=lambda f: f[0])
+            first = (start, entry.category)
+        slots.append((family, tuple(_longest(text, found))))
+    return tuple(slots), first
+
+
+@lru_cache(maxsize=16384)
+def _names(text: str, lexicon: Lexicon) -> tuple[tuple[int, int], ...]:
+    """Where companies' names stand in a text (``lexicon.organisation``), looked for only in a
+    text that holds a legal form."""
+    if not words(text).may_hold(lexicon.organisation_cues):
+        return ()
+    return tuple(m.span() for m in lexicon.organisation.finditer(text))
+
+
+@cache
+def _units(lexicon: Lexicon) -> frozenset[str] | None:
+    """The cues of the units of time a period is counted in (after a space, a whole word in
+    ``grammar.duration``): a text without any states no period."""
+    return word_cues(lexicon.grammar.unit_days)
 
 
 def _first_action(
@@ -147,11 +181,11 @@ def read_frame(
     """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category,
     ``section`` (its section's title: "How to contact us", "Subprocessors") the category
     when neither the clause nor its lead-in names one."""
-    slots = dict(_slots(text, lexicon))
+    matched, first = _slots(text, lexicon)
+    slots = dict(matched)
     cues = words(text)
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
-    first = _first_action(text, lexicon, cues)
     label = _LABEL.match(text)
     if label and first is not None and first[0] < label.end():
         # "Duration of Processing. Your stream will not be retained …": the label names the
@@ -177,7 +211,7 @@ def read_frame(
     section_category = None if own_category or not section else _category(section, lexicon, None)
     category = own_category or section_category
     # Words inside a company's name are no data or purpose ("DATA BUSINESS SERVICES GmbH").
-    names = [m.span() for m in lexicon.organisation.finditer(text)]
+    names = list(_names(text, lexicon))
     if names:
         inside = _inside_names(text, names)
         for family in ("data", "purposes", "recipients", "actions"):
@@ -193,7 +227,7 @@ def read_frame(
     if organisations:
         known = {t.words.lower() for t in slots["recipients"]}
         slots["recipients"] += tuple(t for t in organisations if t.words.lower() not in known)
-    named = bool(category == "contact" and lexicon.organisation.search(text))
+    named = bool(category == "contact" and _names(text, lexicon))
     negated = _negated(text, lexicon, first) or bool(
         context and not slots.get("actions") and _negated(context, lexicon, context_first)
     )
@@ -205,13 +239,17 @@ def read_frame(
             int(grammar.number_words.get(m.group(1).lower(), 0) or m.group(1))
             * grammar.unit_days[m.group(2).lower()],
         )
-        for m in grammar.duration.finditer(text)
+        for m in (grammar.duration.finditer(text) if cues.may_hold(_units(lexicon)) else ())
         if m.group(1).lower() in grammar.number_words or m.group(1).isdigit()
     ]
-    durations += [Term("indefinite", m.group(0), 36500) for m in grammar.forever.finditer(text)]
+    if cues.may_hold(grammar.forever_cues):
+        durations += [Term("indefinite", m.group(0), 36500) for m in grammar.forever.finditer(text)]
     if category == "retention" and grammar.at_once is not None:
         durations += [Term("at once", m.group(0), 0) for m in grammar.at_once.finditer(text)]
-    ages = tuple(Term("age", m.group(0), int(m.group(1))) for m in grammar.age.finditer(text))
+    ages = tuple(
+        Term("age", m.group(0), int(m.group(1)))
+        for m in (grammar.age.finditer(text) if cues.may_hold(grammar.age_cues) else ())
+    )
     needed = tuple(
         Term("as needed", m.group(0))
         for m in (grammar.as_needed.finditer(text) if grammar.as_needed else ())
@@ -249,7 +287,9 @@ def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
     return tuple(
         sentence
         for sentence in sentences[1:]
-        if _negated(sentence, lexicon, _first_action(sentence, lexicon))
+        # (finding a sentence's actions costs more than looking for a negation in it)
+        if lexicon.negation_words.search(sentence)
+        and _negated(sentence, lexicon, _first_action(sentence, lexicon))
     )
 
 
@@ -361,9 +401,9 @@ def _organisations(
     sharing = bool(_SHARING & {t.name for t in slots.get("actions", ())})
     if sharing or _PROVIDER.search(text):
         names += [
-            m.group(0)
-            for m in lexicon.organisation.finditer(text)
-            if not _OWNER.search(text[max(0, m.start() - 30) : m.start()])
+            text[start:end]
+            for start, end in _names(text, lexicon)
+            if not _OWNER.search(text[max(0, start - 30) : start])
         ]
     if sharing:
         # Where each sharing verb stands (every occurrence, found once), and who speaks

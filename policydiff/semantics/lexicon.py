@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ __all__ = [
     "has_lexicon",
     "lexicon",
     "stems",
+    "word_cues",
     "words",
 ]
 
@@ -56,6 +57,9 @@ class Entry:
     # into letters or digits past a short cue, as "mp3" would): the pattern need only be
     # tried where such a word begins.
     anchored: bool = False
+    # The cues are those of ASCII text only: a short prefix ("log*") has as cues the cues of
+    # every ASCII word it begins ("log", "logs", "logi" …); on other text the pattern runs.
+    wide: bool = False
 
     def may_match(self, stems: frozenset[str]) -> bool:
         return not self.cues or not self.cues.isdisjoint(stems)
@@ -67,9 +71,11 @@ class Entry:
     def finditer(self, words: Words) -> list[re.Match[str]]:
         """``pattern.finditer`` over the text of ``words``, the same matches, found by
         trying the pattern only where a word with one of the cues begins."""
+        pattern, text = self.pattern, words.text
+        if self.wide and words.starts is None:
+            return list(pattern.finditer(text))
         if not self.may_match(words.stems):
             return []
-        pattern, text = self.pattern, words.text
         if not self.anchored or words.starts is None:
             return list(pattern.finditer(text))
         found: list[re.Match[str]] = []
@@ -82,9 +88,11 @@ class Entry:
 
     def search(self, words: Words) -> re.Match[str] | None:
         """``pattern.search`` over the text of ``words``, tried where ``finditer`` tries."""
+        pattern, text = self.pattern, words.text
+        if self.wide and words.starts is None:
+            return pattern.search(text)
         if not self.may_match(words.stems):
             return None
-        pattern, text = self.pattern, words.text
         if not self.anchored or words.starts is None:
             return pattern.search(text)
         for start in _places(self.cues, words.starts):
@@ -128,6 +136,11 @@ class Words:
     # ASCII: "ſ" matches "s" but lower-cases to itself): the patterns then run everywhere.
     starts: Mapping[str, tuple[int, ...]] | None
 
+    def may_hold(self, cues: frozenset[str] | None) -> bool:
+        """False only when no word of the text (ASCII) has one of ``cues`` (``word_cues``): a
+        pattern each of whose matches begins a word with one of them need not run on it."""
+        return cues is None or self.starts is None or not cues.isdisjoint(self.stems)
+
 
 @lru_cache(maxsize=16384)
 def words(text: str) -> Words:
@@ -141,26 +154,63 @@ def words(text: str) -> Words:
     return Words(text, frozenset(starts), {cue: tuple(p) for cue, p in starts.items()})
 
 
+def word_cues(phrases: Iterable[str]) -> frozenset[str] | None:
+    """The cues of the words that phrases begin with, for ``Words.may_hold``: only for a
+    pattern that matches one of the phrases (in any case) where a word begins and that lets
+    no letter or digit follow a phrase's first word when it is shorter than a cue. None when
+    a phrase does not begin with a letter or digit, or is not ASCII but could match ASCII
+    text ("ſ" matches "s"); one that cannot ("sàrl") needs no cue."""
+    cues = set()
+    for phrase in phrases:
+        if not phrase.isascii():
+            if any(_ascii_alone(ch) for ch in phrase if not ch.isascii()):
+                continue  # never in an ASCII text, and only ASCII texts are looked into
+            return None
+        head = re.match(r"\w+", phrase.lower())
+        if head is None:
+            return None
+        cues.add(head.group(0)[:CUE])
+    return frozenset(cues) or None
+
+
+@cache
+def _ascii_alone(char: str) -> bool:
+    """True when no ASCII character matches ``char`` in any case ("à"; not "ſ" or "K")."""
+    pattern = re.compile(re.escape(char), re.I)
+    return not any(pattern.fullmatch(chr(c)) for c in range(128))
+
+
 _WORD_START = re.compile(rf"(\w{{1,{CUE}}})\w*")
 
 
-def _cues(phrases: list[str]) -> tuple[frozenset[str], bool]:
-    """The cues of a list of phrases, and whether a match begins a word with one of them."""
+def _cues(phrases: list[str]) -> tuple[frozenset[str], bool, bool]:
+    """The cues of a list of phrases, whether a match begins a word with one of them, and
+    whether they are cues of ASCII text only (``Entry.wide``)."""
     cues = set()
     anchored = True
+    wide = False
     for phrase in phrases:
         first = phrase.lower().split()[0] if phrase.split() else ""
         literal = re.match(r"[^\W\d_]+|\d+", first.rstrip("*"))
         if not literal or "[" in first[: CUE + 1] or first == "*":
-            return frozenset(), False  # a phrase we cannot cue: always run the pattern
+            return frozenset(), False, False  # a phrase we cannot cue: always run the pattern
         head = literal.group(0)
         if first.endswith("*") and len(head) < CUE and head == first.rstrip("*"):
-            return frozenset(), False  # a short prefix ("ip*") could begin many words
+            if len(head) < CUE - 1:
+                return frozenset(), False, False  # "ip*" could begin too many words
+            # "log*": the cue of any ASCII word it begins ("log", "logs", "logi" …)
+            cues.update({head, *(head + c for c in _ASCII_WORD_CHARS)})
+            wide = True
+            continue
         cues.add(head[:CUE])
         rest = first[len(head) :]
         if len(head) < CUE and re.match(r"[\w*]", rest):
             anchored = False  # "mp3": the word a match begins with has the cue "mp3"
-    return frozenset(cues), anchored
+    return frozenset(cues), anchored, wide
+
+
+# The characters of words in ASCII text, lower-cased (what follows a short prefix in a cue).
+_ASCII_WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +231,9 @@ class Grammar:
     age: re.Pattern[str]
     main_modal: re.Pattern[str]
     sharing_verbs: frozenset[str]
+    # The cues of the words ``forever`` and ``age`` begin with (``Words.may_hold``).
+    forever_cues: frozenset[str] | None = None
+    age_cues: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +250,11 @@ class Lexicon:
     negation_completions: re.Pattern[str] | None = None
     # A company's name: capitalised words ending in a legal form ("DoorDash, Inc.").
     organisation: re.Pattern[str] = re.compile(r"(?!)")
+    # The cues of the legal forms (``Words.may_hold``): a text without any holds no name.
+    organisation_cues: frozenset[str] | None = None
+    # The negation words anywhere, also inside other words: where this finds none, no stretch
+    # of the text holds a negation (``negations`` tried on a stretch sees no word's start).
+    negation_words: re.Pattern[str] = re.compile(r"(?!)")
     # The categories' cue words as entries (their names the categories'), to count matches
     # with cues: the same patterns as ``categories``.
     category_entries: tuple[Entry, ...] = ()
@@ -211,6 +269,11 @@ def _phrase(words: list[str]) -> re.Pattern[str]:
 
 def _phrase_source(words: list[str]) -> str:
     """One pattern for a list of phrases: ``*`` ends a prefix, a lone ``*`` is any word."""
+    return r"(?<![\w-])(?:" + _alternatives(words) + r")(?![\w])"
+
+
+def _alternatives(words: list[str]) -> str:
+    """The phrases as the alternatives of a pattern, longest first."""
     parts = []
     for phrase in sorted(words, key=len, reverse=True):
         tokens = []
@@ -222,7 +285,7 @@ def _phrase_source(words: list[str]) -> str:
             else:
                 tokens.append(_escape(token))
         parts.append(r"[\s-]+".join(tokens))
-    return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])"
+    return "|".join(parts)
 
 
 def _escape(token: str) -> str:
@@ -259,10 +322,15 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
     )
     return Lexicon(
         organisation=_organisation(language(code).legal_forms),
+        # A form follows a space or "&" in a name, and a space or no letter follows its word.
+        organisation_cues=word_cues(_forms(language(code).legal_forms)),
         code=code,
         grammar=_grammar(raw.get("grammar", {})),
         families=families,
         negations=_phrase(list(negations.get("words", ["not"]))),
+        negation_words=_compiled(
+            "(?:" + _alternatives(list(negations.get("words", ["not"]))) + ")"
+        ),
         negation_breaks=_phrase(list(negations.get("breaks", ["unless"]))),
         negation_particles=_phrase(list(negations["particles"]))
         if negations.get("particles")
@@ -276,7 +344,7 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
 
 
 def _entry(name: str, spec: dict[str, Any]) -> Entry:
-    cues, anchored = _cues(list(spec["words"]))
+    cues, anchored, wide = _cues(list(spec["words"]))
     return Entry(
         name=name,
         source=_phrase_source(list(spec["words"])),
@@ -286,24 +354,28 @@ def _entry(name: str, spec: dict[str, Any]) -> Entry:
         category=spec.get("category"),
         cues=cues,
         anchored=anchored,
+        wide=wide,
     )
 
 
 def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
     """Capitalised words (or one all-caps word) ending in one of the language's legal forms:
     "Microsoft Corporation", "Criteo B.V.", "DATA BUSINESS SERVICES GmbH & CO KG"."""
-    # Longest first; in a fixed order (a set has none), so the pattern is the same every run.
-    forms = sorted({f.rstrip(".") for f in legal_forms if f}, key=lambda f: (-len(f), f))
-    # Lower-case forms are written capitalised or all-caps in names ("Inc", "LLC", "GmbH").
-    alternatives = "|".join(
-        re.escape(f).replace(r"\ ", r"\s+") for f in forms if len(f) > 1 or f.isupper()
-    )
+    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in _forms(legal_forms))
     # A word of a name is at most 60 characters: unbounded, a 100 KB run of "1.1.1." was
     # tried from each of its word boundaries to its end (quadratic).
     name = r"[A-Z0-9][\w'’.&-]{0,60}"
     return compile_pattern(
         rf"\b(?:{name}(?:,?\s+(?:&\s+)?|\s*&\s*)){{1,6}}(?i:{alternatives})(?![\w])\.?"
     )
+
+
+def _forms(legal_forms: frozenset[str]) -> list[str]:
+    """The legal forms a company's name may end in, as the organisation pattern holds them."""
+    # Longest first; in a fixed order (a set has none), so the pattern is the same every run.
+    forms = sorted({f.rstrip(".") for f in legal_forms if f}, key=lambda f: (-len(f), f))
+    # Lower-case forms are written capitalised or all-caps in names ("Inc", "LLC", "GmbH").
+    return [f for f in forms if len(f) > 1 or f.isupper()]
 
 
 def _alternation(words: list[str]) -> str:
@@ -347,6 +419,8 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         forever=compile_pattern(
             r"\b(?:" + _alternation(raw.get("forever", ["forever"])) + r")\b", re.I
         ),
+        forever_cues=word_cues(raw.get("forever", ["forever"])),
+        age_cues=word_cues(raw.get("age_words", ["under"])),
         at_once=compile_pattern(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
         if raw.get("at_once")
         else None,
