@@ -28,7 +28,7 @@ from policydiff.normalize.blocks import (
     looks_like_title,
 )
 from policydiff.normalize.numbering import split_item_number, split_number
-from policydiff.normalize.text import canon
+from policydiff.normalize.text import cached_canon as canon  # the next version repeats most
 
 __all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
 
@@ -232,6 +232,8 @@ def _check_depth_early(text: str) -> None:
 
 _NOT_TEXT = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
 _LANDMARKS = frozenset({"main", "article"})
+# The attributes that can make an element chrome (most elements have none of them).
+_CHROME_MARKS = frozenset({"id", "class", "role", "style", "hidden", "aria-hidden"})
 
 
 class _Survey:
@@ -304,6 +306,7 @@ class _Survey:
                 entry = -1
             elif name in _DROP_TAGS or (
                 attrs
+                and not _CHROME_MARKS.isdisjoint(attrs)
                 and (
                     attrs.get("id") in _ARCHIVE_CHROME_IDS
                     or _hidden(attrs)
@@ -437,8 +440,18 @@ _TEXT_BLOCKS = frozenset(
 )
 
 
+# Elements that end a run of text: inline, they stand apart from the words around them.
+_BREAKS = frozenset({*_CONTAINERS, *_HEADINGS, "li", "tr"})
+_BLOCKS = frozenset({*_CONTAINERS, "li", "tr"})
+_NESTED = frozenset({*_LISTS, "table"})
+
+
 class _Walker:
-    """Walks the content element and emits blocks in reading order."""
+    """Walks the content element and emits blocks in reading order.
+
+    Children are read from ``contents`` with type checks (bs4's generic searches and
+    ``get_text`` cost a walk each); strings are collected as they are and joined once.
+    """
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
@@ -447,37 +460,34 @@ class _Walker:
         self._anchors: list[str] = []  # visible words of links since the last block
 
     # -- inline text -------------------------------------------------------
-    def _inline(
-        self,
-        node: PageElement,
-        out: list[str],
-        links: list[str],
-        stop: frozenset[str] = frozenset(),
-    ) -> None:
-        if isinstance(node, NavigableString):
-            out.append(str(node))
-            return
-        if not isinstance(node, Tag) or node.name in stop:
-            return
-        if node.name == "br":
+    def _inline(self, node: Tag, out: list[str], links: list[str]) -> None:
+        name = node.name
+        if name == "br":
             out.append("\n")
             return
-        if node.name == "a" and node.get("href"):
-            links.append(str(node["href"]))
-            start = len(out)
-            for child in node.children:
-                self._inline(child, out, links, stop)
-            words = canon("".join(out[start:]))
-            if words:
-                self._anchors.append(words)
-            return
-        block = node.name in _CONTAINERS or node.name in _HEADINGS or node.name in ("li", "tr")
-        if block:
+        if name == "a":
+            href = node.attrs.get("href")
+            if href:
+                links.append(str(href))
+                start = len(out)
+                self._inline_children(node, out, links)
+                words = canon("".join(out[start:]))
+                if words:
+                    self._anchors.append(words)
+                return
+        if name in _BREAKS:
             out.append(" ")
-        for child in node.children:
-            self._inline(child, out, links, stop)
-        if block:
+            self._inline_children(node, out, links)
             out.append(" ")
+        else:
+            self._inline_children(node, out, links)
+
+    def _inline_children(self, node: Tag, out: list[str], links: list[str]) -> None:
+        for child in node.contents:
+            if isinstance(child, Tag):
+                self._inline(child, out, links)
+            else:
+                out.append(child)  # type: ignore[arg-type]  # a NavigableString is a str
 
     # -- blocks ------------------------------------------------------------
     def _take_anchors(self) -> tuple[str, ...]:
@@ -485,6 +495,10 @@ class _Walker:
         return anchors
 
     def flush(self) -> None:
+        if not self._buffer:
+            if self._links:
+                self._links = []
+            return
         text = canon("".join(self._buffer))
         if text:
             self.blocks.append(
@@ -498,47 +512,46 @@ class _Walker:
         self._buffer, self._links = [], []
 
     def container(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                self._buffer.append(str(child))
-                continue
+        for child in node.contents:
             if not isinstance(child, Tag):
+                self._buffer.append(child)  # type: ignore[arg-type]  # a NavigableString
                 continue
             name = child.name
             if name in _HEADINGS:
                 self.flush()
                 self._heading(child, _HEADINGS[name])
-            elif name == "ol" and _bold_item(child):
-                # "<ol start="10"><li><strong>CUSTOMER CONTENT</strong></li></ol>": a numbered
-                # heading written as a list of one bold item.
+            elif name == "p":
                 self.flush()
-                item = child.find("li")
-                assert isinstance(item, Tag)
-                number = str(_int(item.get("value"), _int(child.get("start"), 1)))
-                title = canon(item.get_text(" "))
-                self.blocks.append(bold_heading(title, number, BOLD_HEADING_LEVEL + 1))
+                if _bold_only(child):
+                    self._heading(child, BOLD_HEADING_LEVEL)
+                    continue
+                if _bold_lead(child):
+                    # "<p><strong>10.4 Customer License Grant</strong>. You agree ...</p>"
+                    self.blocks.append(_take_bold_lead(child))
+                self.container(child)
+                self.flush()
             elif name in _LISTS:
                 self.flush()
-                self._list(child, self._lead_in(), 1)
+                if name == "ol" and _bold_item(child):
+                    # "<ol start="10"><li><strong>CUSTOMER CONTENT</strong></li></ol>": a
+                    # numbered heading written as a list of one bold item.
+                    item = child.find("li")
+                    assert isinstance(item, Tag)
+                    number = str(_int(item.get("value"), _int(child.get("start"), 1)))
+                    title = canon(item.get_text(" "))
+                    self.blocks.append(bold_heading(title, number, BOLD_HEADING_LEVEL + 1))
+                else:
+                    self._list(child, self._lead_in(), 1)
             elif name == "table":
                 self.flush()
                 self._table(child)
-            elif name == "p" and _bold_only(child):
-                self.flush()
-                self._heading(child, BOLD_HEADING_LEVEL)
-            elif name == "p" and _bold_lead(child):
-                # "<p><strong>10.4 Customer License Grant</strong>. You agree ...</p>"
-                self.flush()
-                self.blocks.append(_take_bold_lead(child))
-                self.container(child)
-                self.flush()
-            elif name in _CONTAINERS or name in ("li", "tr"):
+            elif name in _BLOCKS:
                 self.flush()
                 self.container(child)
                 self.flush()
             elif name == "br":
                 # Two line breaks in a row end a paragraph (pages that write <br><br>).
-                if "".join(self._buffer).rstrip(" \t").endswith("\n"):
+                if _ends_line(self._buffer):
                     self.flush()
                 else:
                     self._buffer.append("\n")
@@ -572,14 +585,16 @@ class _Walker:
 
     def _list(self, node: Tag, lead_in: str | None, depth: int) -> None:
         ordered = node.name == "ol"
-        counter = _int(node.get("start"), 1)
-        for item in node.find_all("li", recursive=False):
-            counter = _int(item.get("value"), counter)
+        counter = _int(node.attrs.get("start"), 1)
+        for item in _items(node):
+            counter = _int(item.attrs.get("value"), counter)
             out: list[str] = []
             links: list[str] = []
             nested: list[Tag] = []
-            for child in item.children:
-                if isinstance(child, Tag) and child.name in _LISTS | {"table"}:
+            for child in item.contents:
+                if not isinstance(child, Tag):
+                    out.append(child)  # type: ignore[arg-type]  # a NavigableString
+                elif child.name in _NESTED:
                     nested.append(child)
                 else:
                     self._inline(child, out, links)
@@ -606,8 +621,8 @@ class _Walker:
                     self._list(sub, text or lead_in, depth + 1)
             counter += 1
         # Items written outside <li> (broken markup) are still text.
-        for child in node.children:
-            if isinstance(child, NavigableString) and child.strip():
+        for child in node.contents:
+            if not isinstance(child, Tag) and child.strip():  # type: ignore[attr-defined]
                 self._buffer.append(str(child))
         self.flush()
 
@@ -648,16 +663,35 @@ class _Walker:
 
 def _bold_only(node: Tag) -> bool:
     """A paragraph that is one bold run, short and without a full stop: a heading."""
-    parts = [c for c in node.children if not (isinstance(c, NavigableString) and not c.strip())]
-    if len(parts) != 1 or not isinstance(parts[0], Tag) or parts[0].name not in ("strong", "b"):
-        return False
-    return looks_like_title(canon(parts[0].get_text(" ")))
+    bold: Tag | None = None
+    for child in node.contents:
+        if isinstance(child, Tag):
+            if bold is not None or child.name not in ("strong", "b"):
+                return False
+            bold = child
+        elif child.strip():  # type: ignore[attr-defined]  # a NavigableString
+            return False
+    return bold is not None and looks_like_title(canon(bold.get_text(" ")))
+
+
+def _items(node: Tag) -> list[Tag]:
+    """A list's own items."""
+    return [c for c in node.contents if isinstance(c, Tag) and c.name == "li"]
 
 
 def _bold_item(node: Tag) -> bool:
     """An ordered list of one item that is one short bold run: a numbered heading."""
-    items = node.find_all("li", recursive=False)
+    items = _items(node)
     return len(items) == 1 and _bold_only(items[0])
+
+
+def _ends_line(buffer: list[str]) -> bool:
+    """Whether the text so far ends with a line break (spaces and tabs after it aside)."""
+    for piece in reversed(buffer):
+        piece = piece.rstrip(" \t")
+        if piece:
+            return piece.endswith("\n")
+    return False
 
 
 _LEAD_REST = re.compile(r"^\s*[.:]?\s*")

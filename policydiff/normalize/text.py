@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["canon", "fold", "one_line", "printable", "shorten"]
+__all__ = ["cached_canon", "canon", "fold", "one_line", "printable", "shorten"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -60,6 +60,13 @@ def canon(text: str) -> str:
         text = _CONTROLS.sub("", text)
     # str.split() and the regular expression ``\s`` know the same whitespace.
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=16384)
+def cached_canon(text: str) -> str:
+    """``canon``, remembered: two versions of a page share most of their paragraphs, items
+    and link texts, so a comparison reads each of them once."""
+    return canon(text)
 
 
 def printable(text: str) -> str:
