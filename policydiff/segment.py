@@ -18,7 +18,16 @@ from policydiff.roles import (
 )
 from policydiff.sentences import split_sentences
 
-__all__ = ["clause_id", "segment"]
+__all__ = ["CACHED", "clause_id", "segment"]
+
+# What a block's text alone decides, remembered: the next version of a policy repeats most
+# of its blocks, and its opening (which names its language) as often as not.
+_date_line = lru_cache(maxsize=8192)(is_date_line)
+_announcement = lru_cache(maxsize=8192)(is_announcement)
+_changelog_entry = lru_cache(maxsize=1024)(is_changelog_entry)
+_opens_changelog = lru_cache(maxsize=1024)(opens_changelog)
+_detect = lru_cache(maxsize=64)(languages.detect)
+_SAMPLE = 20_000  # what languages.detect reads
 
 
 @lru_cache(maxsize=32_768)
@@ -28,6 +37,10 @@ def clause_id(section_path: tuple[str, ...], text: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+# Every memo of this module, for comparison.clear_caches.
+CACHED = (clause_id, _date_line, _announcement, _changelog_entry, _opens_changelog, _detect)
+
+
 def segment(
     parsed: Parsed,
     *,
@@ -35,7 +48,7 @@ def segment(
     captured_at: datetime | None = None,
     language: str | None = None,
 ) -> Document:
-    code = language or languages.detect(" ".join(b.text for b in parsed.blocks[:60]))
+    code = language or _detect(" ".join(b.text for b in parsed.blocks[:60])[:_SAMPLE])
     lang = languages.language(code)
     stack: list[tuple[int, str]] = []  # open headings: (level, text)
     sections: list[Section] = []
@@ -61,8 +74,8 @@ def segment(
         # A changelog runs from its heading to the next heading: a date line ("Update Notes
         # (July 19, 2024):"), a heading, or a short label line ("Terms of Service Update Notes:").
         if block.kind is ClauseKind.HEADING or role is ClauseRole.DATE_LINE:
-            in_changelog = opens_changelog(block.text)
-        elif _label(block) and opens_changelog(block.text):
+            in_changelog = _opens_changelog(block.text)
+        elif _label(block) and _opens_changelog(block.text):
             in_changelog, role = True, ClauseRole.CHANGELOG
         clause = Clause(
             id=clause_id(path, block.text),
@@ -93,15 +106,15 @@ def _role(
     block: Block, previous: Clause | None, lang: languages.Language, in_changelog: bool
 ) -> ClauseRole:
     if block.kind is ClauseKind.HEADING:
-        return ClauseRole.DATE_LINE if is_date_line(block.text, lang) else ClauseRole.HEADING
-    if is_date_line(block.text, lang):
+        return ClauseRole.DATE_LINE if _date_line(block.text, lang) else ClauseRole.HEADING
+    if _date_line(block.text, lang):
         return ClauseRole.DATE_LINE
-    if in_changelog or is_announcement(block.text, lang):
+    if in_changelog or _announcement(block.text, lang):
         return ClauseRole.CHANGELOG
     if previous is None:
         return ClauseRole.PRACTICE
     after_date = previous.role is ClauseRole.DATE_LINE
-    if block.kind is ClauseKind.ITEM and block.lead_in and is_date_line(block.lead_in, lang):
+    if block.kind is ClauseKind.ITEM and block.lead_in and _date_line(block.lead_in, lang):
         return ClauseRole.CHANGELOG
     if (
         block.kind is ClauseKind.ITEM
@@ -109,7 +122,7 @@ def _role(
         and previous.kind is ClauseKind.ITEM
     ):
         return ClauseRole.CHANGELOG
-    if after_date and is_changelog_entry(block.text, lang):
+    if after_date and _changelog_entry(block.text, lang):
         return ClauseRole.CHANGELOG
     return ClauseRole.PRACTICE
 

@@ -57,7 +57,7 @@ def decode(data: bytes, charset: str | None = None, max_bytes: int = DEFAULT_MAX
         except UnicodeDecodeError:
             raise UndecodableInput("utf-8", err.start) from err
     sample = text[:65536]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    if _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise BinaryInput("control characters")
     return text
 
