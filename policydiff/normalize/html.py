@@ -34,33 +34,35 @@ __all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
 
 MAX_DEPTH = 512
 
-_DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "iframe",
-    "svg",
-    "canvas",
-    "button",
-    "select",
-    "option",
-    "input",
-    "textarea",
-    "form",
-    "object",
-    "embed",
-    "video",
-    "audio",
-    "map",
-    "link",
-    "meta",
-    "img",
-    "picture",
-    "dialog",
+_DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "iframe",
+        "svg",
+        "canvas",
+        "button",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "form",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "map",
+        "link",
+        "meta",
+        "img",
+        "picture",
+        "dialog",
+    }
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CONTAINERS = {
@@ -102,15 +104,17 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASSES = {"hidden", "d-none", "hide", "is-hidden", "visually-hidden", "sr-only"}
 _TOOLBAR_BEGIN = re.compile(r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->", re.I)
 _TOOLBAR_END = re.compile(r"<!--\s*END WAYBACK TOOLBAR INSERT\s*-->", re.I)
-_ARCHIVE_CHROME_IDS = (
-    "wm-ipp-base",
-    "wm-ipp",
-    "wm-ipp-print",
-    "donato",
-    "_wb_frame_top_banner",
-    "wb_frame_top_banner",
-    "_wb_plain_banner",
-    "playback-banner",
+_ARCHIVE_CHROME_IDS = frozenset(
+    {
+        "wm-ipp-base",
+        "wm-ipp",
+        "wm-ipp-print",
+        "donato",
+        "_wb_frame_top_banner",
+        "wb_frame_top_banner",
+        "_wb_plain_banner",
+        "playback-banner",
+    }
 )
 # /web/20240923152623/https://x, /web/20240923152623id_/https://x, with or without host.
 _REWRITTEN = re.compile(r"^(?:https?:)?(?://[^/]+)?/(?:[\w.-]+/)*?\d{14}(?:[a-z]{2}_)?/(.+)$")
@@ -232,6 +236,7 @@ def _check_depth_early(text: str) -> None:
 
 _NOT_TEXT = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
 _LANDMARKS = frozenset({"main", "article"})
+_NOTED = frozenset({"h1", "title", "base"})
 # The attributes that can make an element chrome (most elements have none of them).
 _CHROME_MARKS = frozenset({"id", "class", "role", "style", "hidden", "aria-hidden"})
 
@@ -278,7 +283,7 @@ class _Survey:
                 if isinstance(child, Tag):
                     stack.append((child, entry, depth + 1, in_link))
                 elif entry >= 0 and isinstance(child, NavigableString):
-                    if isinstance(child, _NOT_TEXT):
+                    if type(child) is not NavigableString and isinstance(child, _NOT_TEXT):
                         doomed.append(child)
                     else:
                         length = len(child.strip())
@@ -294,14 +299,8 @@ class _Survey:
                 raise NestingTooDeep(MAX_DEPTH)
             name = node.name
             attrs = node.attrs
-            if name == "h1":
-                if self._h1 is None:
-                    self._h1 = node
-            elif name == "title":
-                if self._title is None:
-                    self._title = node
-            elif name == "base" and self.base is None and attrs.get("href"):
-                self.base = str(attrs["href"])
+            if name in _NOTED:
+                self._note(node, name, attrs)
             if parent < 0:
                 entry = -1
             elif name in _DROP_TAGS or (
@@ -327,6 +326,17 @@ class _Survey:
                     self._body = entry
                 if name in _LANDMARKS or attrs.get("role") == "main":
                     self._landmarks.append(entry)
+
+    def _note(self, node: Tag, name: str, attrs: dict[str, Any]) -> None:
+        """The first <h1>, <title> and <base href> of the page, wherever they are."""
+        if name == "h1":
+            if self._h1 is None:
+                self._h1 = node
+        elif name == "title":
+            if self._title is None:
+                self._title = node
+        elif self.base is None and attrs.get("href"):
+            self.base = str(attrs["href"])
 
     def _add_up(self) -> list[int]:
         """Each element's measures with its descendants', and where its descendants end."""
