@@ -237,6 +237,15 @@ def _findings(
                 ),
                 *(f for f in findings if f.label == "safeguard_added"),
             ]
+        if kind in ("practice", "negated") and topic and topic.lastgroup in ("period", "grounds"):
+            # "Duration of Processing. …", "Legal Grounds for Processing. …": how long, or on
+            # which ground, a practice runs; its data and purposes are those of the practice.
+            drop = (
+                {"purpose_added"}
+                if topic.lastgroup == "grounds"
+                else {"data_added", "purpose_added"}
+            )
+            findings = [f for f in findings if f.label not in drop]
         if kind == "practice" and topic and topic.lastgroup == "data":
             words = _words_of(new, "data") or shorten(new.text[topic.end() :], 80)
             return [
@@ -533,7 +542,10 @@ def _data_parents(code: str) -> dict[str, str | None]:
 _TOPIC = re.compile(
     r"^\W*(?:(?P<purposes>purposes?\s+of\s+(?:the\s+)?processing|finalités?\s+du\s+traitement|"
     r"zwecke?\s+der\s+verarbeitung)|(?P<data>categories\s+of\s+(?:personal\s+)?data[\w\s]{0,20}|"
-    r"catégories\s+de\s+données[\w\s]{0,25}|kategorien\s+(?:personenbezogener\s+)?daten[\w\s]{0,20}))"
+    r"catégories\s+de\s+données[\w\s]{0,25}|kategorien\s+(?:personenbezogener\s+)?daten[\w\s]{0,20})|"
+    r"(?P<period>duration\s+of\s+(?:the\s+)?processing|retention\s+period|durée\s+de\s+conservation|"
+    r"speicherdauer)|(?P<grounds>legal\s+(?:grounds?|bases?|basis)\s+for\s+(?:the\s+)?processing|"
+    r"bases?\s+légales?\s+du\s+traitement|rechtsgrundlagen?\s+der\s+verarbeitung))"
     r"\s*[.:]\s",
     re.I,
 )
