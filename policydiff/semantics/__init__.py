@@ -84,8 +84,11 @@ def frame_of(text: str, lead_in: str | None, lex: Lexicon, section: str | None =
 
 @functools.cache
 def _generic(lex: Lexicon) -> frozenset[str]:
-    """The data entries that name no kind of data ("your information"), once a lexicon."""
-    return frozenset(e.name for e in lex.families["data"] if e.generic)
+    """The data entries that name no kind of data ("your information"), and the purposes
+    that name no purpose but the service itself ("to provide our services"), once a lexicon."""
+    return frozenset(
+        e.name for family in ("data", "purposes") for e in lex.families[family] if e.generic
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,10 @@ def contrast(
             added = [t for t in added if t not in promised]
         if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
+        if family == "purposes":
+            # "to provide our services" names no purpose beyond the service itself.
+            added = [t for t in added if t.name not in generic]
+            removed = [t for t in removed if t.name not in generic]
         if family == "purposes" and not old.text:
             added = [
                 t
