@@ -739,3 +739,33 @@ def test_a_member_joining_an_item_of_a_list_of_purposes_is_a_purpose() -> None:
     )
     (change,) = result.substantive_changes
     assert ("purpose_added", "widened") in labels(change)
+
+
+def test_a_modal_replaced_before_the_same_verb_strengthens_the_practice() -> None:
+    # Badoo 2025 → 2026: "might ask for your phone number" → "will ask".
+    change = _modified(
+        "For safety and security, we may require Users to verify their accounts and might ask "
+        "for your phone number.",
+        "For safety and security, we may require you to verify your account. This means we "
+        "will ask for your phone number.",
+    )
+    assert ("modality_strengthened", "widened") in labels(change)
+
+
+def test_what_a_practice_is_for_is_no_condition_of_it() -> None:
+    from policydiff.semantics import frame_of
+    from policydiff.semantics.lexicon import lexicon
+
+    # Booking.com 2024-09: fraud is the aim here, not a trigger.
+    frame = frame_of(
+        "For the purposes of detecting and preventing fraud and harm, we may use your contact "
+        "information.",
+        None,
+        lexicon("en"),
+    )
+    assert not frame.get("conditions")
+    # … while a disclosure "in cases involving fraud" is gated by it.
+    gated = frame_of(
+        "We may disclose your data to authorities in cases involving fraud.", None, lexicon("en")
+    )
+    assert gated.get("conditions")

@@ -32,7 +32,12 @@ from policydiff.semantics import directions
 from policydiff.semantics.contrast import contrast, verdict
 from policydiff.semantics.frames import Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
-from policydiff.semantics.members import member_findings, opener_findings, widened_in
+from policydiff.semantics.members import (
+    member_findings,
+    modal_findings,
+    opener_findings,
+    widened_in,
+)
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -335,6 +340,13 @@ def _findings(
         f.label.startswith("condition_") for f in findings
     ):
         findings += opener_findings(change.ops, old, new, category, lex)
+    if (
+        change.kind is ChangeKind.MODIFIED
+        and not old.negated
+        and not new.negated
+        and not any(f.label.startswith("modality_") for f in findings)
+    ):
+        findings += modal_findings(change.ops, category, lex, language(lex.code).stopwords)
         findings = [f for f in findings if f.label != "reworded"] or findings
     grants_right = (
         change.kind is ChangeKind.MODIFIED

@@ -259,6 +259,15 @@ def read_frame(
         slots["safeguards"] = tuple(
             t for t in slots["safeguards"] if not any(t.words in n.words for n in needed)
         )
+    # "for the purposes of detecting and preventing fraud": what a practice is for, not when
+    # it happens.
+    if slots["conditions"]:
+        not_aims = [*lexicon.families["recipients"], *lexicon.families["data"]]
+        slots["conditions"] = tuple(
+            t
+            for t in slots["conditions"]
+            if not _aimed_at(text, t.words, grammar.purpose_mark, not_aims)
+        )
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
     return Frame(
@@ -351,6 +360,31 @@ _LOWER_NOUN = re.compile(
     r"\s+(?!(?:and|or|for|to|in|on|at|as|if|of|with|by|from|that|which|who|may|will|can|"
     r"is|are|was|were|has|have|had|when|where|so|but|inc|ltd|llc)\b)[a-z][a-z-]{2,}\b"
 )
+
+
+_GATE = re.compile(
+    r"\b(?:if|when|where|unless|in cases?|involving|si|lorsque|en cas|wenn|falls)\b", re.I
+)
+
+
+def _aimed_at(
+    text: str, words: str, purpose_mark: re.Pattern[str], not_aims: Sequence[Entry]
+) -> bool:
+    """True when every place ``words`` stand follows a purpose marker with no gate between
+    ("to detect and prevent fraud"), so they name a purpose. A marker before a recipient or
+    data ("disclose to authorities") is a preposition, not a purpose."""
+    places = [m.start() for m in re.finditer(re.escape(words), text)]
+    if not places:
+        return False
+    for place in places:
+        window = text[max(0, place - 40) : place]
+        marks = list(purpose_mark.finditer(window))
+        if not marks or _GATE.search(window[marks[-1].end() :]):
+            return False
+        after = window[marks[-1].end() :].lstrip()
+        if any(entry.pattern.match(after) for entry in not_aims):
+            return False
+    return True
 
 
 def _title_case_lead(text: str) -> int:

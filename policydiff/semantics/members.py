@@ -10,6 +10,7 @@ the marker that opens the list (a purpose marker: a purpose) or the clause's cat
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -19,7 +20,7 @@ from policydiff.semantics.directions import slot
 from policydiff.semantics.frames import Frame
 from policydiff.semantics.lexicon import Lexicon
 
-__all__ = ["member_findings", "opener_findings", "widened_in"]
+__all__ = ["member_findings", "modal_findings", "opener_findings", "widened_in"]
 
 # What separates the members of a list.
 _SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
@@ -154,6 +155,51 @@ def opener_findings(
             )
         )
     return findings
+
+
+def modal_findings(
+    ops: tuple[Op, ...], category: Category, lex: Lexicon, stopwords: frozenset[str]
+) -> list[Finding]:
+    """A modal verb replaced by one of another strength where it stands ("we might ask for
+    your phone number" → "we will ask"), in a clause with several modals."""
+
+    def strength(text: str) -> tuple[int, str] | None:
+        found = [
+            (entry.rank, match.group(0))
+            for entry in lex.families["modality"]
+            if entry.rank
+            for match in entry.pattern.finditer(text)
+        ]
+        return max(found) if found else None
+
+    def verb_after(text: str, modal: str) -> str | None:
+        at = text.rfind(modal)
+        word = re.match(r"\W*(?:(?:also|then|only|not)\s+)?([^\W\d_]+)", text[at + len(modal) :])
+        return word.group(1).lower() if at >= 0 and word else None
+
+    for index, ((sign, deleted), (next_sign, inserted)) in enumerate(itertools.pairwise(ops)):
+        if sign != "-" or next_sign != "+":
+            continue
+        was, now = strength(deleted), strength(inserted)
+        if was is None or now is None or was[0] == now[0]:
+            continue
+        # The same verb after both ("might ask" → "will ask"), not another sentence.
+        after = ops[index + 2][1] if index + 2 < len(ops) and ops[index + 2][0] == "=" else ""
+        verb = verb_after(deleted + after, was[1])
+        if verb is None or verb in stopwords or verb != verb_after(inserted + after, now[1]):
+            continue
+        stronger = now[0] > was[0]
+        return [
+            Finding(
+                category,
+                "modality_strengthened" if stronger else "modality_weakened",
+                Direction.WIDENED if stronger else Direction.NARROWED,
+                f"{was[1]} → {now[1]}",
+                was[1],
+                now[1],
+            )
+        ]
+    return []
 
 
 def widened_in(text: str, lex: Lexicon) -> str | None:
