@@ -1,3 +1,3 @@
-from policydiff.cli import main
+from policydiff.cli import run
 
-main()
+run()

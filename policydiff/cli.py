@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from policydiff.models import Snapshot
     from policydiff.store import Store
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_SAME, EXIT_CHANGED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -379,14 +379,14 @@ def compare(
         raise _Failure(str(err)) from err
     code = EXIT_CHANGED if result.summary.substantive else EXIT_SAME
     if quiet:
-        sys.exit(code)
+        _done(code)
     if stat:
         _emit(_stat(result), output=output)
-        sys.exit(code)
+        _done(code)
     use_color = _use_color(color, fmt) and not output
     options = Options(color=use_color, include_unchanged=include_unchanged)
     _emit(render(result, fmt, options), color=use_color, output=output, wrap=fmt == "text")
-    sys.exit(code)
+    _done(code)
 
 
 def _against_stored(url: str, store_dir: str | None, archive: str | None) -> tuple[Any, Any]:
@@ -1007,3 +1007,33 @@ def batch(
 # --version on every command, not only on the group.
 for _command in main.commands.values():
     click.version_option(__version__, prog_name="policydiff")(_command)
+
+
+class _Done(SystemExit):
+    """A command's normal end with nothing left running: no threads, no child processes,
+    no open files but the standard streams."""
+
+
+def _done(code: int) -> NoReturn:
+    raise _Done(code)
+
+
+def run() -> None:
+    """The ``policydiff`` program (console script, ``python -m policydiff``): ``main``, and
+    after a command's normal end (``_done``) an exit that leaves the freeing of the process's
+    memory to the operating system: standard streams flushed and exit handlers run (the
+    language cache written), then ``os._exit``. Tearing the interpreter down object by
+    object costs about 10 ms after a comparison, a tenth of the command (mypy and Mercurial
+    exit this way too). Every other end is a normal exit."""
+    try:
+        main()
+    except _Done as done:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:  # a closed pipe: the normal exit says so as it always has
+            raise SystemExit(done.code) from None
+        import atexit
+
+        atexit._run_exitfuncs()
+        os._exit(done.code if isinstance(done.code, int) else EXIT_ERROR)

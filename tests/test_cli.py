@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -159,3 +160,32 @@ def test_comparing_two_local_files_imports_no_network_stack_numpy_scipy_or_bs4()
             env={**os.environ, "PYTHONPATH": path},
         )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_program_ends_with_all_its_output_its_code_and_its_exit_handlers(
+    tmp_path: Path,
+) -> None:
+    """``python -m policydiff`` leaves the freeing of memory to the operating system after
+    a comparison (cli.run): the report is still whole, the exit code right, and the exit
+    handlers ran (the language cache was written)."""
+    command = [sys.executable, "-m", "policydiff", "compare", "--format", "json", "--all"]
+    env = {**os.environ, "POLICYDIFF_CACHE": str(tmp_path)}
+    done = subprocess.run(
+        [*command, str(HEADLINE_OLD), str(HEADLINE_NEW)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)  # whole: the last byte was flushed
+    assert len(report["changes"]) > 100
+    assert list(tmp_path.glob("languages-*.bin"))
+    same = subprocess.run(
+        [*command, str(HEADLINE_OLD), str(HEADLINE_OLD)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert same.returncode == 0 and same.stdout.endswith(b"\n"), same.stderr
