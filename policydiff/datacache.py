@@ -1,10 +1,12 @@
 """The language data kept on disk between runs of the command (``~/.cache/policydiff``).
 
 A command that compares reads the language files: TOML parsed and validated, a few hundred
-patterns compiled, about 25 ms before any policy is read. ``policydiff.languages._cache``
-holds that work in a form that can outlive the process; this module keeps it in one file:
-read when a command starts, written (atomically: a temporary file renamed) when the command
-ends, only when it computed something new, so after the first run a start reads one file.
+patterns compiled, about 25 ms before any policy is read, and its modules compile about a
+hundred patterns more. ``policydiff.languages._cache`` holds that work in a form that can
+outlive the process; this module keeps it in one file: read when a command starts (the
+patterns put into ``re``'s own cache), written (atomically: a temporary file renamed) when
+the command ends, only when it computed something new, so after the first run a start reads
+one file.
 
 Rule data is still validated whenever it changes: a value is kept under the SHA-256 of the
 file it came from, and the whole file is passed over when the code that validates (the
@@ -73,15 +75,18 @@ def use() -> None:
             blob = file.read()  # one read: marshal reads a file object by object
     except OSError:
         blob = b""
-    if blob:
-        _cache.restore(blob, _stamp())
+    if blob and _cache.restore(blob, _stamp()):
+        _cache.seed()
     atexit.register(save)
 
 
 def save() -> None:
     """Write the cache when this process computed something new (called at exit)."""
     where = path()
-    if where is None or not _cache.changed():
+    if where is None:
+        return
+    _cache.learn()
+    if not _cache.changed():
         return
     temporary = f"{where}.{os.getpid()}.tmp"
     try:

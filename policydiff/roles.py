@@ -95,7 +95,8 @@ def strip_dates(text: str, lang: Language) -> str | None:
 
 @cache
 def _date_pattern(lang: Language) -> re.Pattern[str]:
-    months = "|".join(sorted((re.escape(m) for m in lang.months), key=len, reverse=True))
+    # Longest first, in a fixed order (a set has none): the same pattern every run.
+    months = "|".join(sorted((re.escape(m) for m in lang.months), key=lambda m: (-len(m), m)))
     day = r"\d{1,2}(?:st|nd|rd|th|er|e|\.)?"
     return re.compile(
         rf"\b(?:{day}\s+)?(?:{months})\b\.?(?:\s+{day})?,?(?:\s+(?:19|20)\d{{2}})?\b"

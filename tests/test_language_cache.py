@@ -27,6 +27,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A process that has computed nothing yet, and keeps what it computes."""
     monkeypatch.setattr(_cache, "_data", {})
     monkeypatch.setattr(_cache, "_programs", {})
+    monkeypatch.setattr(_cache, "_learned", {})
     monkeypatch.setattr(_cache, "_changed", False)
     monkeypatch.setattr(_cache, "_keeping", True)
     yield
@@ -36,6 +37,7 @@ def _next_run(blob: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the next process sees: nothing in memory but what ``blob`` restores."""
     monkeypatch.setattr(_cache, "_data", {})
     monkeypatch.setattr(_cache, "_programs", {})
+    monkeypatch.setattr(_cache, "_learned", {})
     assert _cache.restore(blob, "stamp")
 
 
@@ -62,6 +64,31 @@ def test_patterns_from_the_cache_equal_what_re_compiles(
     named = _cache.compile_pattern(r"(?P<year>\d{4})-(?P<month>\d\d)", re.I).match("2024-07")
     assert named is not None and named.group("month") == "07"
     assert not _cache.changed()  # nothing new was computed in the second run
+
+
+def test_patterns_re_compiled_in_a_run_are_in_its_cache_at_the_next_start(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each module's own patterns: ``re.compile`` finds them compiled at the next start."""
+    source = r"policydiff-(?P<test>learn)-\d+(?=[.!?])"
+    compiled = re.compile(source, re.I)
+    _cache.learn()
+    _next_run(_cache.export("stamp"), monkeypatch)
+    re.purge()  # a new process: re's cache is empty
+    _cache.seed()
+    seeded = re._cache[(str, source, int(re.I))]  # type: ignore[attr-defined]
+    assert seeded is not compiled and seeded == compiled
+    assert re.compile(source, re.I) is seeded
+    match = re.match(source, "POLICYDIFF-learn-12.", re.I)
+    assert match is not None and match.group("test") == "learn"
+
+
+def test_what_is_learned_is_bounded(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_cache, "_LEARNED", 3)
+    for number in range(10):
+        re.compile(rf"bounded-{number}")
+    _cache.learn()
+    assert len(_cache._learned) == 3
 
 
 def test_changed_data_is_validated_again(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,11 @@ parsed and validated (about 10 ms) and a few hundred regular expressions compile
   only for the very bytes that passed validation, so rule data changed is validated again;
 - a regular expression's compiled program, under its text and flags, turned back into a
   pattern without parsing it again; only for the Python build and regex engine that compiled
-  it, and only programs equal to what ``re.compile`` gives.
+  it, and only programs equal to what ``re.compile`` gives. The lexicon's patterns are
+  compiled through ``compile_pattern``; every other pattern a run compiled (each module's
+  own, written with ``re.compile`` or inline) is taken from ``re``'s cache at the end of a
+  run (``learn``) and put back into it at the start of the next (``seed``), so that
+  ``re.compile`` finds it compiled.
 
 ``export()`` and ``restore()`` turn all of it into bytes and back: ``policydiff.datacache``
 keeps them in a file between runs (the core does no I/O). Without it, this is a memo.
@@ -25,10 +29,20 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-__all__ = ["changed", "compile_pattern", "export", "keep", "precompile", "restore", "validated"]
+__all__ = [
+    "changed",
+    "compile_pattern",
+    "export",
+    "keep",
+    "learn",
+    "precompile",
+    "restore",
+    "seed",
+    "validated",
+]
 
 _T = TypeVar("_T")
-_FORMAT = 1  # raised when the layout of the export changes
+_FORMAT = 2  # raised when the layout of the export changes
 
 # The regex engine's own modules: its parser, its code generator and the C engine that
 # turns a program into a pattern (what ``re.compile`` does, in three steps).
@@ -42,6 +56,10 @@ _ENGINE = (_FORMAT, sys.version, _sre.MAGIC, _sre.CODESIZE, marshal.version)
 _data: dict[str, tuple[bytes, Any]] = {}
 # (pattern, flags) → (flags, program as bytes, groups, group index, index group)
 _programs: dict[tuple[str, int], tuple[Any, ...]] = {}
+# The same for the patterns ``re`` compiled in earlier runs (``learn``, ``seed``); at most
+# _LEARNED of them, so that a cache cannot grow without end.
+_learned: dict[tuple[str, int], tuple[Any, ...]] = {}
+_LEARNED = 1000
 _changed = False
 # Whether what is computed is kept for export: only then is a compiled program worth taking
 # apart, and a lexicon's unused patterns worth compiling.
@@ -67,7 +85,7 @@ def _change() -> None:
 def export(stamp: object = None) -> bytes:
     """Everything computed so far (with the caller's ``stamp``), as bytes for ``restore``."""
     global _changed
-    blob = marshal.dumps(cast(Any, (_ENGINE, stamp, _data, _programs)))
+    blob = marshal.dumps(cast(Any, (_ENGINE, stamp, _data, _programs, _learned)))
     _changed = False
     return blob
 
@@ -77,15 +95,16 @@ def restore(blob: bytes, stamp: object = None) -> bool:
     False (and nothing taken) for anything else: damaged, foreign or outdated bytes."""
     global _changed
     try:
-        engine, their_stamp, data, programs = marshal.loads(blob)
+        engine, their_stamp, data, programs, learned = marshal.loads(blob)
     except Exception:  # not what export wrote: damaged, or not a cache at all
         return False
     if engine != _ENGINE or their_stamp != stamp:
         return False
-    if not isinstance(data, dict) or not isinstance(programs, dict):
+    if not all(isinstance(table, dict) for table in (data, programs, learned)):
         return False
     _data.update(data)
     _programs.update(programs)
+    _learned.update(learned)
     _changed = False
     return True
 
@@ -141,9 +160,65 @@ def _pattern(source: str, program: tuple[Any, ...]) -> re.Pattern[str]:
     )
 
 
+def _re_caches() -> list[dict[Any, Any]]:
+    """``re``'s own caches of compiled patterns, keyed by (type, pattern, flags):
+    ``re._cache`` (and ``re._cache2`` from Python 3.12 on)."""
+    caches = (getattr(re, "_cache", None), getattr(re, "_cache2", None))
+    return [cache for cache in caches if isinstance(cache, dict)]
+
+
+def learn() -> None:
+    """Keep the programs of the patterns ``re`` holds compiled now (at the end of a run)."""
+    if not _keeping:
+        return
+    for cache in _re_caches():
+        for key, pattern in list(cache.items()):
+            if len(_learned) >= _LEARNED:
+                return
+            if not (isinstance(key, tuple) and len(key) == 3 and key[0] is str):
+                continue
+            source, flags = key[1], key[2]
+            if not isinstance(source, str) or type(flags) is not int:
+                continue
+            if (source, flags) in _learned or (source, flags) in _programs:
+                continue
+            program = _program(source, flags, pattern)
+            if program is not None:
+                _learned[(source, flags)] = program
+                _change()
+
+
+def seed() -> None:
+    """Put the patterns ``re`` compiled in earlier runs into its cache (at a run's start):
+    ``re.compile`` (and ``re.match(pattern, …)``) then finds them compiled."""
+    caches = _re_caches()
+    if not caches:
+        return
+    cache = caches[0]  # where re.compile keeps what it compiled, and looks
+    room = int(getattr(re, "_MAXCACHE", 512)) - len(cache) - 1
+    for (source, flags), program in _learned.items():
+        if room <= 0:
+            return
+        key = (str, source, flags)
+        if any(key in known for known in caches):
+            continue
+        try:
+            cache[key] = _pattern(source, program)
+        except Exception:  # a program this engine refuses: re compiles it as it always did
+            continue
+        room -= 1
+
+
 def _keep(source: str, flags: int, pattern: re.Pattern[str]) -> None:
-    """Keep the program of ``pattern`` (compiled by ``re``) when the engine's steps give the
-    same pattern; on any doubt keep nothing."""
+    program = _program(source, flags, pattern)
+    if program is not None:
+        _programs[(source, flags)] = program
+        _change()
+
+
+def _program(source: str, flags: int, pattern: re.Pattern[str]) -> tuple[Any, ...] | None:
+    """The program of ``pattern`` (compiled by ``re``) when the engine's steps give the
+    same pattern; on any doubt, None."""
     try:
         parsed = _parser.parse(source, flags)
         code = array("I", _compiler._code(parsed, flags)).tobytes()
@@ -159,8 +234,7 @@ def _keep(source: str, flags: int, pattern: re.Pattern[str]) -> None:
             tuple(indexgroup),
         )
         if _pattern(source, program) != pattern:
-            return
+            return None
     except Exception:  # an engine unlike the one this was written for
-        return
-    _programs[(source, flags)] = program
-    _change()
+        return None
+    return program
