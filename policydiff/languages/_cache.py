@@ -57,9 +57,10 @@ _data: dict[str, tuple[bytes, Any]] = {}
 # (pattern, flags) → (flags, program as bytes, groups, group index, index group)
 _programs: dict[tuple[str, int], tuple[Any, ...]] = {}
 # The same for the patterns ``re`` compiled in earlier runs (``learn``, ``seed``); at most
-# _LEARNED of them, so that a cache cannot grow without end.
+# _LEARNED of them, so that a cache cannot grow without end and they leave room in ``re``'s
+# cache (512 patterns) for the patterns a run compiles anew.
 _learned: dict[tuple[str, int], tuple[Any, ...]] = {}
-_LEARNED = 1000
+_LEARNED = 400
 _changed = False
 # Whether what is computed is kept for export: only then is a compiled program worth taking
 # apart, and a lexicon's unused patterns worth compiling.
