@@ -149,6 +149,9 @@ def _first_action(
     return first
 
 
+# How many words a negation reaches forward to its verb ("will not be shared", "don't
+# knowingly collect", "No user data is mined").
+_NEGATION_REACH = 4
 # "whether it is scrolled on or not", "ou non", "oder nicht": an alternative, no negation.
 _ALTERNATIVE = re.compile(r"\b(?:or|ou|oder)\s+$", re.I)
 
@@ -165,6 +168,8 @@ def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | No
             negation = match
     if negation is None:
         return False
+    if len(window[negation.end() :].split()) > _NEGATION_REACH:
+        return False  # "we have no control over the data they collect": "no" is control's
     if (
         lexicon.negation_particles is not None
         and lexicon.negation_completions is not None
