@@ -769,3 +769,17 @@ def test_what_a_practice_is_for_is_no_condition_of_it() -> None:
         "We may disclose your data to authorities in cases involving fraud.", None, lexicon("en")
     )
     assert gated.get("conditions")
+
+
+def test_a_promise_dropped_is_no_polarity_flip_of_another_practice() -> None:
+    # Lyft 2025-12, "Children's Data": the clause still says it deletes children's data.
+    change = _modified(
+        "Lyft is not directed to children, and we don't knowingly collect personal information "
+        "from children under the age of 16. If we find out that a child under 16 has given us "
+        "personal information, we will take steps to delete that information.",
+        "Lyft is not directed to children under the age of 16. If we find out that a child "
+        "under the age of 16 has given us personal information, we will take steps to delete "
+        "that information.",
+    )
+    assert ("safeguard_removed", "widened") in labels(change)
+    assert "polarity_flipped" not in [label for label, _ in labels(change)]

@@ -133,13 +133,28 @@ def contrast(
     # Polarity: "we do not share" → "we may share".
     if old.states_practice and new.states_practice and old.negated != new.negated:
         direction = WIDENED if old.negated else NARROWED
-        add(
-            "polarity_flipped",
-            direction,
-            "the practice went from denied to allowed"
-            if old.negated
-            else "the practice went from allowed to denied",
-        )
+        first_old = old.get("actions")[0].name if old.get("actions") else None
+        first_new = new.get("actions")[0].name if new.get("actions") else None
+        if first_old is None or first_new is None or first_old == first_new:
+            add(
+                "polarity_flipped",
+                direction,
+                "the practice went from denied to allowed"
+                if old.negated
+                else "the practice went from allowed to denied",
+            )
+        else:
+            # "we don't knowingly collect …" gone, the clause now about deleting: the promise
+            # went, the practice it denied did not turn into its opposite.
+            denied = old if old.negated else new
+            verb = denied.get("actions")[0].words
+            add(
+                "safeguard_removed" if old.negated else "safeguard_added",
+                direction,
+                f"promise {'dropped' if old.negated else 'added'}: not {verb}",
+                f"not {verb}" if old.negated else None,
+                None if old.negated else f"not {verb}",
+            )
 
     for family, label, noun in (
         ("data", "data", "data"),
