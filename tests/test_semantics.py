@@ -783,3 +783,24 @@ def test_a_promise_dropped_is_no_polarity_flip_of_another_practice() -> None:
     )
     assert ("safeguard_removed", "widened") in labels(change)
     assert "polarity_flipped" not in [label for label, _ in labels(change)]
+
+
+def test_a_processor_named_as_the_one_processing_receives_the_data() -> None:
+    # Proton 2026-02: third parties now process visitors' data.
+    text = (
+        "We employ a local installation of self-developed analytics tools. IP addresses are "
+        "not retained and stored for such analytics.{}"
+    )
+    change = _modified(
+        text.format(""),
+        text.format(" Third-party services may process your data to deliver our web pages."),
+    )
+    assert ("recipient_added", "widened") in labels(change)
+    # Booking.com 2024-03: a company named as the provider of a service.
+    ads = _modified(
+        "Display personalised and interest-based advertisements on other websites.",
+        "Display personalised and interest-based advertisements on other websites. "
+        "Booking.com uses the services mainly from Criteo B.V., Herengracht 124, Amsterdam, "
+        "for individual retargeting ads.",
+    )
+    assert ("recipient_added", "widened") in labels(ads)

@@ -599,9 +599,22 @@ def _names_a_controller(frame: Frame) -> bool:
 
 
 def _passes_data(frame: Frame) -> bool:
-    """True when a clause gives data to someone: a verb of sharing, or a row of a table
-    of recipients."""
-    return bool(_SHARING & frame.names("actions")) or _only_names_a_recipient(frame)
+    """True when a clause gives data to someone: a verb of sharing, a row of a table of
+    recipients, a company named as a provider, or a recipient that itself processes the
+    data ("Third-party services may process your data")."""
+    if bool(_SHARING & frame.names("actions")) or _only_names_a_recipient(frame):
+        return True
+    recipients = frame.get("recipients")
+    if any(t.name.startswith("org:") for t in recipients):
+        return True
+    text = frame.text.lower()
+    verbs = [t.words.lower() for t in frame.get("actions")]
+    for term in recipients:
+        at = text.find(term.words.lower())
+        after = text[at + len(term.words) : at + len(term.words) + 30] if at >= 0 else ""
+        if any(verb in after for verb in verbs):
+            return True
+    return False
 
 
 _SHARING = frozenset({"share", "disclose", "sell", "transfer"})

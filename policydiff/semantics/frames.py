@@ -321,7 +321,7 @@ _NAMED_AFTER = re.compile(
 # Words that make a named company a provider or co-controller of the data ("we rely on X
 # for translation", "X is also a controller"), and words that make it only an owner.
 _PROVIDER = re.compile(
-    r"\b(?:rely on|relies on|provided by|services? (?:of|from)|processors?|controllers?|"
+    r"\b(?:rely on|relies on|provided by|services?\s+(?:\w+\s+)?(?:of|from)|processors?|controllers?|"
     r"partners?|vendors?|subprocessors?)\b",
     re.I,
 )
