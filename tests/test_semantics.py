@@ -788,8 +788,9 @@ def test_a_promise_dropped_is_no_polarity_flip_of_another_practice() -> None:
 def test_a_processor_named_as_the_one_processing_receives_the_data() -> None:
     # Proton 2026-02: third parties now process visitors' data.
     text = (
-        "We employ a local installation of self-developed analytics tools. IP addresses are "
-        "not retained and stored for such analytics.{}"
+        "We employ a local installation of self-developed analytics tools. Analytics are "
+        "anonymized whenever possible and stored locally (and not on the cloud). IP addresses "
+        "are not retained and stored for such analytics.{}"
     )
     change = _modified(
         text.format(""),
