@@ -172,6 +172,13 @@ def contrast(
             added = [t for t in added if t not in promised]
         if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
+        if family == "recipients" and old.text:
+            # A company named in both texts, recognised in only one ("not shared with Roblox"
+            # beside "Roblox uses …", where it speaks), neither came nor went.
+            added = [t for t in added if not (t.name.startswith("org:") and t.words in old.text)]
+            removed = [
+                t for t in removed if not (t.name.startswith("org:") and t.words in new.text)
+            ]
         if family == "purposes":
             # "to provide our services" names no purpose beyond the service itself.
             added = [t for t in added if t.name not in generic]
