@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from policydiff.semantics.lexicon import Entry, Lexicon, Words, word_cues, words
+from policydiff.semantics.lexicon import Entry, Lexicon, Words, find_all, word_cues, words
 
 __all__ = ["Frame", "Term", "clear_caches", "read_frame"]
 
@@ -60,19 +60,7 @@ class Frame:
 
 def _matches(text: str, entries: tuple[Entry, ...], cues: Words | None = None) -> list[Term]:
     """The longest non-overlapping matches of a family's entries, in reading order."""
-    return _longest(text, _found(text, entries, words(text) if cues is None else cues))
-
-
-def _found(text: str, entries: tuple[Entry, ...], cues: Words) -> list[tuple[int, int, Entry]]:
-    """Every match of each entry (start, end, entry), entry by entry."""
-    stems = cues.stems
-    found: list[tuple[int, int, Entry]] = []
-    for entry in entries:
-        if entry.cues and entry.cues.isdisjoint(stems) and not entry.wide:
-            continue  # most entries, for most clauses (``may_match``, without a call)
-        for match in entry.finditer(cues):
-            found.append((match.start(), match.end(), entry))
-    return found
+    return _longest(text, find_all(entries, words(text) if cues is None else cues))
 
 
 def _longest(text: str, found: list[tuple[int, int, Entry]]) -> list[Term]:
@@ -95,7 +83,7 @@ def _longest(text: str, found: list[tuple[int, int, Entry]]) -> list[Term]:
 
 def clear_caches() -> None:
     """Forget the words and matches read from texts so far."""
-    for cached in (_slots, _names, words):
+    for cached in (_slots, _names, _cue_counts, words):
         cached.cache_clear()
 
 
@@ -110,7 +98,7 @@ def _slots(
     slots = []
     first: tuple[int, str | None] | None = None
     for family, entries in lexicon.families.items():
-        found = _found(text, entries, cues)
+        found = find_all(entries, cues)
         if family == "actions" and found:
             # The earliest match of all; of two as early, the earlier entry's.
             start, _, entry = min(found, key=lambda f: f[0])
@@ -524,6 +512,16 @@ def _heads(
     return tuple(heads), tuple(qualifiers)
 
 
+@lru_cache(maxsize=16384)
+def _cue_counts(text: str, lexicon: Lexicon) -> tuple[tuple[str, int], ...]:
+    """How many cue words of each category a text holds, counted once a text (lead-ins and
+    section titles are read for many clauses)."""
+    counts = dict.fromkeys((entry.name for entry in lexicon.category_entries), 0)
+    for _, _, entry in find_all(lexicon.category_entries, words(text)):
+        counts[entry.name] += 1
+    return tuple(counts.items())
+
+
 def _category(
     text: str,
     lexicon: Lexicon,
@@ -537,8 +535,7 @@ def _category(
     if roles:
         for start, end, _ in roles:
             text = text[:start] + " " * (end - start) + text[end:]
-    cues = words(text)
-    hits = {entry.name: len(entry.finditer(cues)) for entry in lexicon.category_entries}
+    hits = dict(_cue_counts(text, lexicon))
     for _, _, role in roles or ():
         if role in hits:
             hits[role] += 1

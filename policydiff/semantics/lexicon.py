@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -18,6 +18,7 @@ __all__ = [
     "Grammar",
     "Lexicon",
     "Words",
+    "find_all",
     "has_lexicon",
     "lexicon",
     "stems",
@@ -101,14 +102,33 @@ class Entry:
         return None
 
 
-def _places(cues: frozenset[str], starts: Mapping[str, tuple[int, ...]]) -> list[int]:
+def find_all(entries: tuple[Entry, ...], words: Words) -> list[tuple[int, int, Entry]]:
+    """Every match of each entry (start, end, entry), entry by entry: what ``Entry.finditer``
+    finds, for a whole family without a call an entry (most cannot match a given clause)."""
+    stems, starts, text = words.stems, words.starts, words.text
+    found: list[tuple[int, int, Entry]] = []
+    for entry in entries:
+        cues = entry.cues
+        if cues and cues.isdisjoint(stems) and not (entry.wide and starts is None):
+            continue
+        pattern = _compiled(entry.source)
+        if not entry.anchored or starts is None:
+            found += [(m.start(), m.end(), entry) for m in pattern.finditer(text)]
+            continue
+        end = 0
+        for start in _places(cues, starts):
+            if start >= end and (match := pattern.match(text, start)):
+                end = match.end()
+                found.append((start, end, entry))
+    return found
+
+
+def _places(cues: frozenset[str], starts: Mapping[str, tuple[int, ...]]) -> Sequence[int]:
     """Where the words with these cues begin, in reading order."""
-    places: list[int] = []
-    for cue in cues:
-        places += starts.get(cue, ())
-    if len(cues) > 1:
-        places.sort()
-    return places
+    held = [starts[cue] for cue in cues if cue in starts]
+    if len(held) == 1:
+        return held[0]
+    return sorted(place for places in held for place in places)
 
 
 @cache
