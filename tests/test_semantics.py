@@ -805,3 +805,15 @@ def test_a_processor_named_as_the_one_processing_receives_the_data() -> None:
         "for individual retargeting ads.",
     )
     assert ("recipient_added", "widened") in labels(ads)
+
+
+def test_a_clause_gone_that_only_gave_a_purpose_removes_the_purpose() -> None:
+    # Tchap 2023-03 (French): profile data no longer said to feed anonymised statistics.
+    result = policydiff.compare(
+        "# P\n\nNous collectons votre nom et votre adresse e-mail.\n\n"
+        "Les données de profil permettent également de réaliser des statistiques anonymisées "
+        "sur l'usage de la plateforme.\n",
+        "# P\n\nNous collectons votre nom et votre adresse e-mail.\n",
+    )
+    (change,) = result.substantive_changes
+    assert labels(change) == [("purpose_removed", "narrowed")]

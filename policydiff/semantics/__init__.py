@@ -207,6 +207,24 @@ def _findings(
         if kind == "recipient":
             words = _words_of(old, "recipients")
             return [Finding(category, label, direction, f"recipient removed: {words}", words)]
+        if (
+            kind == "practice"
+            and old.get("purposes")
+            and not [t for t in old.get("data") if t.name not in generic]
+            and not old.get("recipients")
+        ):
+            # "Profile data also lets us compile anonymised statistics." gone: the data stays
+            # described elsewhere; what went is a purpose.
+            words = _words_of(old, "purposes")
+            return [
+                Finding(
+                    category,
+                    "purpose_removed",
+                    directions.slot("purposes", "removed", old.negated),
+                    f"purpose removed: {words}",
+                    words,
+                )
+            ]
         return [
             Finding(
                 category,
