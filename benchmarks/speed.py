@@ -12,10 +12,11 @@ wall time: on a machine busier than its cores, wall time counts the waiting too.
 Rows:
 1. ``compare()`` on the German HTML pair, in process, against two bs4 + lxml parses (the
    floor: policydiff parses with them);
-2. ``policydiff compare A.md B.md`` as a process against a bare ``python -c pass``, both in a
-   virtual environment as a user's after ``pip install`` (not the development one, whose
-   editable install slows every start), the language cache written by an earlier run; the
-   first start without it; and the modules that take longest to import;
+2. ``policydiff compare A.md B.md`` as a process (the console script) against a bare
+   ``python -c pass``, both in a virtual environment as a user's after ``pip install`` (not
+   the development one, whose editable install slows every start), the language cache
+   written by an earlier run; the first start without it; and the modules that take longest
+   to import;
 3. the 39 consecutive comparisons of the bundled Telegram history, against difflib over
    the same files' lines, and what the findings (semantics) add;
 4. the timeline of the 176 versions of Telegram's terms of service (../shared/corpus);
@@ -166,12 +167,15 @@ def german_pair(rounds: int) -> None:
 
 
 # 2 ---------------------------------------------------------------------------------------
-def installed_python(folder: Path) -> str:
-    """A Python as a user's virtual environment has it after ``pip install policydiff``:
-    a fresh venv whose one ``.pth`` file puts this checkout and the development venv's
-    packages on the path. The development venv's own start is slower than a user's (its
+def installed_python(folder: Path) -> tuple[str, str]:
+    """A Python and the ``policydiff`` command as a user's virtual environment has them
+    after ``pip install policydiff``: a fresh venv whose one ``.pth`` file puts this checkout
+    and the development venv's packages on the path, and the console script pip writes for
+    setup.cfg's entry point. The development venv's own start is slower than a user's (its
     editable install runs an import hook at every start, ``python -c pass`` included), which
-    would flatter the ratio."""
+    would flatter the ratio; ``python -m policydiff`` imports runpy, which the command does
+    not."""
+    import configparser
     import sysconfig
 
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
@@ -185,7 +189,22 @@ def installed_python(folder: Path) -> str:
     Path(site, "policydiff-benchmark.pth").write_text(
         f"{ROOT}\n{sysconfig.get_paths()['purelib']}\n", "utf-8"
     )
-    return str(python)
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg", encoding="utf-8")
+    scripts = setup["options.entry_points"]["console_scripts"].strip().splitlines()
+    module, _, function = dict((part.strip() for part in line.split("=", 1)) for line in scripts)[
+        "policydiff"
+    ].partition(":")
+    script = folder / "bin" / "policydiff"
+    script.write_text(  # what pip writes
+        f"#!{python}\nimport re\nimport sys\nfrom {module} import {function}\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        f"    sys.exit({function}())\n",
+        "utf-8",
+    )
+    script.chmod(0o755)
+    return str(python), str(script)
 
 
 def process_start(rounds: int) -> None:
@@ -200,12 +219,12 @@ def process_start(rounds: int) -> None:
 
 
 def _process_start(rounds: int, work: Path) -> None:
-    python = installed_python(work / "venv")
+    python, policydiff = installed_python(work / "venv")
     # The language cache (~/.cache/policydiff) of this run: written by the first command,
     # read by every later one, as after any first use.
     env = {**ENV, "POLICYDIFF_CACHE": str(work / "cache")}
     arguments = ["-m", "policydiff", "compare", *map(str, HEADLINE)]
-    command = [python, *arguments]
+    command = [policydiff, *arguments[2:]]
     first = subprocess.run(command, capture_output=True, env=env)  # bytecode and language cache
     assert first.returncode == 1, first.stderr.decode()
 
@@ -235,7 +254,7 @@ def _process_start(rounds: int, work: Path) -> None:
         f"({dev.base_wall * 1000:.0f} ms, slowed by the editable install's import hook)"
     )
     profile = subprocess.run(
-        [python, "-X", "importtime", *arguments], capture_output=True, text=True, env=env
+        [python, "-X", "importtime", *command], capture_output=True, text=True, env=env
     ).stderr
     tops: dict[str, int] = {}
     for line in profile.splitlines():
