@@ -123,3 +123,21 @@ def test_the_direction_rules_load_and_name_only_contract_directions() -> None:
 
     with pytest.raises(RuleDataError, match=r"directions\.actions\.share: bad direction"):
         _check_directions(broken, "rules.toml")  # ... the value is not
+
+
+def test_the_new_direction_tables_and_entry_categories_are_checked_on_load() -> None:
+    from policydiff.languages import _check_directions, check_parents, rules
+
+    directions = rules()["directions"]
+    for table, bad, key in (
+        ("replaced", {"contact": "sideways"}, r"directions\.replaced\.contact"),
+        ("actions_gone", {"delete": ["kept", "widened"]}, r"directions\.actions_gone\.delete"),
+    ):
+        broken = {**rules(), "directions": {**directions, table: bad}}
+        with pytest.raises(RuleDataError, match=key):
+            _check_directions(broken, "rules.toml")
+    practices = dict(load("en", "practices"))
+    entities = dict(practices["entities"])
+    entities["dpo"] = {**entities["dpo"], "category": "contacts"}  # a typo of "contact"
+    with pytest.raises(RuleDataError, match=r"entities\.dpo\.category: no category"):
+        check_parents({**practices, "entities": entities}, "practices.toml")

@@ -817,3 +817,23 @@ def test_a_clause_gone_that_only_gave_a_purpose_removes_the_purpose() -> None:
     )
     (change,) = result.substantive_changes
     assert labels(change) == [("purpose_removed", "narrowed")]
+
+
+def test_counter_examples_from_review() -> None:
+    # A denial of one sharing verb turned into another sharing verb flips the practice.
+    flipped = _modified(
+        "We do not sell your personal information.", "We may share your personal information."
+    )
+    assert labels(flipped) == [("polarity_flipped", "widened")]
+    # A long subject between the negation and its verb is still denied.
+    denied = _added(
+        "We use your data to provide the App.",
+        "No information about your activity is shared with advertisers.",
+    )
+    assert denied.verdict == "narrowed"
+    # A one-word company followed by lowercase words is still a recipient.
+    stripe = _modified(
+        "We share your payment details with our payment processor.",
+        "We share your payment details with Stripe under a processing agreement.",
+    )
+    assert ("recipient_added", "widened") in labels(stripe)

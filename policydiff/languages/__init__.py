@@ -271,10 +271,16 @@ def check_parents(data: Mapping[str, Any], where: str) -> None:
     """Raise ``RuleDataError`` unless every ``parent`` names an entry of the same family and
     no entry is its own ancestor."""
     schema = SCHEMAS["practices"]
+    categories = set(data.get("categories", {}))
     for family, entries in data.items():
         if schema.get(family, schema.get(f"?{family}")) is not _FAMILY:
             continue
         for name, spec in entries.items():
+            category = spec.get("category")
+            if category is not None and categories and category not in categories:
+                raise RuleDataError(
+                    where, f"{family}.{name}.category", f"no category {category!r} in [categories]"
+                )
             if "parent" not in spec:
                 continue
             seen = {name}
@@ -311,6 +317,14 @@ def _check_directions(data: Mapping[str, Any], where: str) -> None:
             check(row[event], f"directions.slots.{slot}.{event}")
     for action, direction in tables["actions"].items():
         check(direction, f"directions.actions.{action}")
+    for kind, direction in tables["replaced"].items():
+        check(direction, f"directions.replaced.{kind}")
+    for action, (label, direction) in tables["actions_gone"].items():
+        if not re.fullmatch(r"[a-z]+_[a-z]+", label):
+            raise RuleDataError(
+                where, f"directions.actions_gone.{action}[0]", f"bad label {label!r}"
+            )
+        check(direction, f"directions.actions_gone.{action}[1]")
 
 
 @cache

@@ -350,7 +350,7 @@ def _findings(
         and old.category == new.category == "contact"
         and _clause_kind(old, generic) == _clause_kind(new, generic) == "contact"
     ):
-        named = _names_changed(old.text, new.text)
+        named = _names_changed(old.text, new.text, lex)
         held_by = directions.replaced("contact")
         if named and held_by is not None:
             return named(category, held_by)
@@ -365,31 +365,16 @@ def _findings(
         and not any(f.label.startswith("modality_") for f in findings)
     ):
         findings += modal_findings(change.ops, category, lex, language(lex.code).stopwords)
-        findings = [f for f in findings if f.label != "reworded"] or findings
     grants_right = (
         change.kind is ChangeKind.MODIFIED
         and _clause_kind(old, generic) == "right"
         and _clause_kind(new, generic) == "right"
     )
     if not findings and change.kind is ChangeKind.MODIFIED:
-        findings = member_findings(
-            change.ops,
-            old,
-            new,
-            category,
-            lex,
-            language(lex.code),
-            change.new[0].lead_in if change.new else None,
-            grants_right,
-            _only_names_a_recipient(old) and _only_names_a_recipient(new),
-        )
-        if not findings and any(
-            a[0] == "-" and b[0] == "+" for a, b in itertools.pairwise(change.ops)
-        ):
-            # Replacements that are only a list's separators moving ("UK, EU/EEA or" → "EU,
-            # EEA, or"): read the list again with one separator.
-            findings = member_findings(
-                word_ops(_SLASH.sub(", ", change.old_text), _SLASH.sub(", ", change.new_text)),
+
+        def members(ops: tuple[Op, ...]) -> list[Finding]:
+            return member_findings(
+                ops,
                 old,
                 new,
                 category,
@@ -397,6 +382,17 @@ def _findings(
                 language(lex.code),
                 change.new[0].lead_in if change.new else None,
                 grants_right,
+                _only_names_a_recipient(old) and _only_names_a_recipient(new),
+            )
+
+        findings = members(change.ops)
+        if not findings and any(
+            a[0] == "-" and b[0] == "+" for a, b in itertools.pairwise(change.ops)
+        ):
+            # Replacements that are only a list's separators moving ("UK, EU/EEA or" → "EU,
+            # EEA, or"): read the list again with one separator.
+            findings = members(
+                word_ops(_SLASH.sub(", ", change.old_text), _SLASH.sub(", ", change.new_text))
             )
     if (
         not findings
@@ -446,15 +442,26 @@ def _findings(
 # Names: runs of capitalised words not opening a sentence ("European Data Protection
 # Office"), and e-mail addresses.
 _NAME = re.compile(
-    r"(?<![.:!?]\s)(?<!^)\b[A-ZÀ-Ý][\w&'’-]*(?:\s+(?:[A-ZÀ-Ý][\w&'’.-]*|&))*|[\w.+-]+@[\w.-]+\w"
+    r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][\w&'’-]*(?:\s+(?:[A-ZÀ-Ý][\w&'’.-]*|&))*|[\w.+-]+@[\w.-]+\w"
 )
 
 
-def _names_changed(old: str, new: str) -> Callable[[Category, Direction], list[Finding]] | None:
+def _names(text: str, lex: Lexicon) -> list[str]:
+    """Companies (by their legal form, wherever they stand), then runs of capitalised words
+    not opening a sentence, and e-mail addresses, in reading order of each kind."""
+    companies = [m.group(0).strip() for m in lex.organisation.finditer(text)]
+    inside = " ".join(companies)
+    others = [n for n in _NAME.findall(text) if n not in inside]
+    return list(dict.fromkeys([*companies, *others]))
+
+
+def _names_changed(
+    old: str, new: str, lex: Lexicon
+) -> Callable[[Category, Direction], list[Finding]] | None:
     """For a clause naming who answers for the policy: the findings when the names in it
     changed (one firm for another, an office gone), else None."""
-    gone = [n for n in dict.fromkeys(_NAME.findall(old)) if n not in new]
-    came = [n for n in dict.fromkeys(_NAME.findall(new)) if n not in old]
+    gone = [n for n in _names(old, lex) if n not in new]
+    came = [n for n in _names(new, lex) if n not in old]
     if not gone and not came:
         return None
 
@@ -496,7 +503,7 @@ def _generalised(ops: tuple[Op, ...], stopwords: frozenset[str]) -> bool:
     if not _EXAMPLES.search(inserted):
         return False
     new_text = "".join(t for s, t in ops if s != "-")
-    # The old words of the edited stretch, with the one word before it ("a Lyft Family").
+    # The old words of the edited stretch, with the three words before it ("part of a").
     first, last = edited[0], edited[-1]
     lead = ops[first - 1][1].split()[-3:] if first and ops[first - 1][0] == "=" else []
     stretch = " ".join(lead) + " " + "".join(t for s, t in ops[first : last + 1] if s != "+")

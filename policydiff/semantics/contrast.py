@@ -133,8 +133,17 @@ def contrast(
     # Polarity: "we do not share" → "we may share".
     if old.states_practice and new.states_practice and old.negated != new.negated:
         direction = WIDENED if old.negated else NARROWED
-        first_old = old.get("actions")[0].name if old.get("actions") else None
-        first_new = new.get("actions")[0].name if new.get("actions") else None
+        # The same kind of act ("do not sell" → "may share" flips a sharing practice).
+        first_old = (
+            _ACTION_KINDS.get(old.get("actions")[0].name, old.get("actions")[0].name)
+            if old.get("actions")
+            else None
+        )
+        first_new = (
+            _ACTION_KINDS.get(new.get("actions")[0].name, new.get("actions")[0].name)
+            if new.get("actions")
+            else None
+        )
         if first_old is None or first_new is None or first_old == first_new:
             add(
                 "polarity_flipped",

@@ -137,9 +137,6 @@ def _first_action(
     return first
 
 
-# How many words a negation reaches forward to its verb ("will not be shared", "don't
-# knowingly collect", "No user data is mined").
-_NEGATION_REACH = 4
 # "whether it is scrolled on or not", "ou non", "oder nicht": an alternative, no negation.
 _ALTERNATIVE = re.compile(r"\b(?:or|ou|oder)\s+$", re.I)
 
@@ -156,8 +153,6 @@ def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | No
             negation = match
     if negation is None:
         return False
-    if len(window[negation.end() :].split()) > _NEGATION_REACH:
-        return False  # "we have no control over the data they collect": "no" is control's
     if (
         lexicon.negation_particles is not None
         and lexicon.negation_completions is not None
@@ -309,7 +304,7 @@ _NAMED_AFTER = re.compile(
 # Words that make a named company a provider or co-controller of the data ("we rely on X
 # for translation", "X is also a controller"), and words that make it only an owner.
 _PROVIDER = re.compile(
-    r"\b(?:rely on|relies on|provided by|services?\s+(?:\w+\s+)?(?:of|from)|processors?|controllers?|"
+    r"\b(?:rely on|relies on|provided by|services?\s+(?:(?:mainly|primarily|mostly|provided|offered)\s+)?(?:of|from)|processors?|controllers?|"
     r"partners?|vendors?|subprocessors?)\b",
     re.I,
 )
@@ -346,13 +341,6 @@ def _channel(text: str, words: str) -> bool:
         _CHANNEL_AFTER.match(text[end : end + 60]) or _CHANNEL_BEFORE.search(text[:start][-40:])
         for start, end in places
     )
-
-
-# A lowercase word right after a name, not a small word: the name is an adjective.
-_LOWER_NOUN = re.compile(
-    r"\s+(?!(?:and|or|for|to|in|on|at|as|if|of|with|by|from|that|which|who|may|will|can|"
-    r"is|are|was|were|has|have|had|when|where|so|but|inc|ltd|llc)\b)[a-z][a-z-]{2,}\b"
-)
 
 
 _GATE = re.compile(
@@ -451,14 +439,10 @@ def _organisations(
             index = bisect.bisect_right(verbs, match.start()) - 1
             if index < 0 or match.start() - verbs[index] > 40:
                 continue
-            following = text[match.end() : match.end() + 30]
             for name in re.split(r"\s+(?:or|and)\s+", match.group(1)):
                 # "access to Customer Content": a name the lexicon reads as data is no one.
                 data = any(e.pattern.search(name) for e in lexicon.families["data"])
-                # "comply with European privacy law": one capitalised word before a noun
-                # describes it; it names no one.
-                describes = " " not in name and bool(_LOWER_NOUN.match(following))
-                if name not in speakers and not data and not describes:
+                if name not in speakers and not data:
                     names.append(name)
     table = " ".join(filter(None, (context, section)))
     if " | " in text and _RECIPIENT_TABLE.search(table):
@@ -466,7 +450,7 @@ def _organisations(
     terms: list[Term] = []
     seen: set[str] = set()
     for name in names:
-        name = re.split(r"\.\s+", name)[0]  # "Booking.com. If …": a name ends its sentence
+        name = re.split(r"(?<=\w\w)\.\s+(?=[A-Z])", name)[0]  # "Booking.com. If …" ends there
         name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(" ,.;:"), flags=re.I)
         key = " ".join(name.lower().split())
         if not key or key.split()[0] in _NOT_NAMES or key in seen or len(key) < 2:

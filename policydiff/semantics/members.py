@@ -306,8 +306,8 @@ def _head_family(member: str, lex: Lexicon) -> str | None:
 
 # Words that end a list member's head: relative pronouns and prepositions.
 _CHUNK = re.compile(
-    r"\b(?:that|which|who|whom|with|to|for|from|in|on|by|of|qui|que|pour|avec|à|de|die|der|"
-    r"das|mit|für|von|zu)\b",
+    r"(?<![\w-])(?:that|which|who|whom|with|to|for|from|in|on|by|of|qui|que|pour|avec|à|de|"
+    r"die|der|das|mit|für|von|zu)(?![\w-])",
     re.I,
 )
 
