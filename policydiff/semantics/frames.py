@@ -7,6 +7,7 @@ Each slot keeps the words it came from, so every finding can quote its evidence.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ def read_frame(
         inside = _inside_names(text, names)
         for family in ("data", "purposes", "recipients", "actions"):
             slots[family] = tuple(t for t in slots[family] if not inside(t.words))
-    channels = {e.name for e in lexicon.families["data"] if e.parent == "contact_data"}
+    channels = _channel_entries(lexicon)
     if any(t.name in channels for t in slots["data"]):
         # "write to us at the e-mail address privacy@…", "our postal address": how to reach
         # the company, not data about the user.
@@ -331,6 +332,12 @@ _CHANNEL_BEFORE = re.compile(
     r"\b(?:our|the following|notre|nos|cette|unsere[mnrs]?|folgende[nr]?)\s+(?:[\w-]+\s+)?$",
     re.I,
 )
+
+
+@functools.cache
+def _channel_entries(lexicon: Lexicon) -> frozenset[str]:
+    """The data entries that can name a way to reach someone (contact data's children)."""
+    return frozenset(e.name for e in lexicon.families["data"] if e.parent == "contact_data")
 
 
 def _channel(text: str, words: str) -> bool:
