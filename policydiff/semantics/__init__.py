@@ -251,7 +251,7 @@ def _findings(
         kind = _clause_kind(new, generic)
         label, direction = directions.clause(kind, "added")
         lead_in = change.new[0].lead_in or ""
-        topic = _TOPIC.match(new.text)
+        topic = lex.grammar.topic.match(new.text) if lex.grammar.topic else None
         if kind == "practice" and topic and topic.lastgroup == "purposes":
             # "Purposes of Processing. Your data will be processed for …": the clause states
             # purposes (and the safeguards that limit them).
@@ -397,7 +397,7 @@ def _findings(
     if (
         not findings
         and change.kind is ChangeKind.MODIFIED
-        and _generalised(change.ops, language(lex.code).stopwords)
+        and _generalised(change.ops, language(lex.code).stopwords, lex.grammar.instances)
     ):
         # "as part of a Lyft Family account" → "as part of an account linked with others,
         # such as a Lyft Family Account or Lyft Teen account": what was named is now one
@@ -483,16 +483,12 @@ def _names_changed(
 
 
 _SLASH = re.compile(r"\s*/\s*")
-# Words that open examples of what comes before them.
-_EXAMPLES = re.compile(
-    r"\b(?:such as|including|for example|for instance|e\.g\.,?|par exemple|tels? que|"
-    r"notamment|wie z\.\s?b\.|beispielsweise|insbesondere)\s+",
-    re.I,
-)
 _CONTENT = re.compile(r"[^\W\d_]{4,}")
 
 
-def _generalised(ops: tuple[Op, ...], stopwords: frozenset[str]) -> bool:
+def _generalised(
+    ops: tuple[Op, ...], stopwords: frozenset[str], instances: re.Pattern[str] | None
+) -> bool:
     """True when what the old clause named stands in the new one only as an example of
     something wider ("a Lyft Family account" → "an account …, such as a Lyft Family
     Account or …")."""
@@ -500,7 +496,7 @@ def _generalised(ops: tuple[Op, ...], stopwords: frozenset[str]) -> bool:
     if not edited:
         return False
     inserted = "".join(t for s, t in ops if s == "+")
-    if not _EXAMPLES.search(inserted):
+    if instances is None or not instances.search(inserted):
         return False
     new_text = "".join(t for s, t in ops if s != "-")
     # The old words of the edited stretch, with the three words before it ("part of a").
@@ -508,7 +504,7 @@ def _generalised(ops: tuple[Op, ...], stopwords: frozenset[str]) -> bool:
     lead = ops[first - 1][1].split()[-3:] if first and ops[first - 1][0] == "=" else []
     stretch = " ".join(lead) + " " + "".join(t for s, t in ops[first : last + 1] if s != "+")
     words = {w.lower() for w in _CONTENT.findall(stretch)} - stopwords
-    for match in _EXAMPLES.finditer(new_text):
+    for match in instances.finditer(new_text):
         tail = {w.lower() for w in _CONTENT.findall(new_text[match.end() : match.end() + 80])}
         if words and len(words & tail) >= max(2, (len(words) + 1) // 2):
             return True
@@ -577,18 +573,6 @@ def _data_parents(code: str) -> dict[str, str | None]:
 
 
 # A lead-in that opens a list of purposes ("for the following purposes:", "purposes").
-# A label opening a clause that names what the clause lists ("Purposes of Processing.",
-# "Categories of Personal Data Processed.", "Finalités du traitement :").
-_TOPIC = re.compile(
-    r"^\W*(?:(?P<purposes>purposes?\s+of\s+(?:the\s+)?processing|finalités?\s+du\s+traitement|"
-    r"zwecke?\s+der\s+verarbeitung)|(?P<data>categories\s+of\s+(?:personal\s+)?data[\w\s]{0,20}|"
-    r"catégories\s+de\s+données[\w\s]{0,25}|kategorien\s+(?:personenbezogener\s+)?daten[\w\s]{0,20})|"
-    r"(?P<period>duration\s+of\s+(?:the\s+)?processing|retention\s+period|durée\s+de\s+conservation|"
-    r"speicherdauer)|(?P<grounds>legal\s+(?:grounds?|bases?|basis)\s+for\s+(?:the\s+)?processing|"
-    r"bases?\s+légales?\s+du\s+traitement|rechtsgrundlagen?\s+der\s+verarbeitung))"
-    r"\s*[.:]\s",
-    re.I,
-)
 _PURPOSE_LIST = re.compile(
     r"\b(?:purposes?|finalités?|fins|zwecke?n?)\b[^.]{0,40}:?\s*$|\bfollowing purposes\b", re.I
 )

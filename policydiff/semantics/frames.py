@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from policydiff.semantics.lexicon import Entry, Lexicon, Words, find_all, word_cues, words
+from policydiff.semantics.lexicon import (
+    Entry,
+    Grammar,
+    Lexicon,
+    Words,
+    find_all,
+    word_cues,
+    words,
+)
 
 __all__ = ["Frame", "Term", "clear_caches", "read_frame"]
 
@@ -138,10 +146,6 @@ def _first_action(
     return first
 
 
-# "whether it is scrolled on or not", "ou non", "oder nicht": an alternative, no negation.
-_ALTERNATIVE = re.compile(r"\b(?:or|ou|oder)\s+$", re.I)
-
-
 def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> bool:
     """True when a negation governs the sentence's first action ("we don't share")."""
     if first is None:
@@ -149,8 +153,9 @@ def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | No
     window = sentence[max(0, first[0] - 60) : first[0]]
     window = window[window.rfind("|") + 1 :]  # a table's cell ends a negation's reach
     negation = None
+    alternative = lexicon.grammar.alternative
     for match in lexicon.negations.finditer(window):
-        if not _ALTERNATIVE.search(window[: match.start()]):
+        if alternative is None or not alternative.search(window[: match.start()]):
             negation = match
     if negation is None:
         return False
@@ -210,7 +215,9 @@ def read_frame(
         # "write to us at the e-mail address privacy@…", "our postal address": how to reach
         # the company, not data about the user.
         slots["data"] = tuple(
-            t for t in slots["data"] if t.name not in channels or not _channel(text, t.words)
+            t
+            for t in slots["data"]
+            if t.name not in channels or not _channel(text, t.words, lexicon.grammar)
         )
     organisations = _organisations(text, lexicon, slots, context, section, category)
     if organisations:
@@ -253,9 +260,7 @@ def read_frame(
     if slots["conditions"]:
         not_aims = [*lexicon.families["recipients"], *lexicon.families["data"]]
         slots["conditions"] = tuple(
-            t
-            for t in slots["conditions"]
-            if not _aimed_at(text, t.words, grammar.purpose_mark, not_aims)
+            t for t in slots["conditions"] if not _aimed_at(text, t.words, grammar, not_aims)
         )
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
@@ -322,52 +327,47 @@ _RECIPIENT_TABLE = re.compile(
 )
 
 
-# Contact data that is the company's own: followed by an address, or said to be "ours".
-_CHANNEL_AFTER = re.compile(
-    r"^[\s:,\"“«(]*(?:at|to|à|an|unter)?[\s:\"“«]*"
-    r"(?:[\w.+-]+@[\w-]+\.\w|https?://|www\.|\+?\d[\d ().-]{6,})",
-    re.I,
-)
-_CHANNEL_BEFORE = re.compile(
-    r"\b(?:our|the following|notre|nos|cette|unsere[mnrs]?|folgende[nr]?)\s+(?:[\w-]+\s+)?$",
-    re.I,
-)
-
-
 @functools.cache
 def _channel_entries(lexicon: Lexicon) -> frozenset[str]:
     """The data entries that can name a way to reach someone (contact data's children)."""
     return frozenset(e.name for e in lexicon.families["data"] if e.parent == "contact_data")
 
 
-def _channel(text: str, words: str) -> bool:
+def _channel(text: str, words: str, grammar: Grammar) -> bool:
     """True when every place ``words`` stand in ``text`` names a way to reach the company
     ("by e-mail at privacy@example.com", "our postal address")."""
-    places = [m.span() for m in re.finditer(re.escape(words), text)]
+    places = _places(text, words)
+    own = grammar.own
     return bool(places) and all(
-        _CHANNEL_AFTER.match(text[end : end + 60]) or _CHANNEL_BEFORE.search(text[:start][-40:])
-        for start, end in places
+        grammar.channel.match(text[start + len(words) : start + len(words) + 60])
+        or (own is not None and own.search(text[:start][-40:]))
+        for start in places
     )
 
 
-_GATE = re.compile(
-    r"\b(?:if|when|where|unless|in cases?|involving|si|lorsque|en cas|wenn|falls)\b", re.I
-)
+def _places(text: str, words: str) -> list[int]:
+    """Where ``words`` stand in ``text``."""
+    places = []
+    at = text.find(words)
+    while at >= 0:
+        places.append(at)
+        at = text.find(words, at + 1)
+    return places
 
 
-def _aimed_at(
-    text: str, words: str, purpose_mark: re.Pattern[str], not_aims: Sequence[Entry]
-) -> bool:
+def _aimed_at(text: str, words: str, grammar: Grammar, not_aims: Sequence[Entry]) -> bool:
     """True when every place ``words`` stand follows a purpose marker with no gate between
     ("to detect and prevent fraud"), so they name a purpose. A marker before a recipient or
     data ("disclose to authorities") is a preposition, not a purpose."""
-    places = [m.start() for m in re.finditer(re.escape(words), text)]
+    places = _places(text, words)
     if not places:
         return False
     for place in places:
         window = text[max(0, place - 40) : place]
-        marks = list(purpose_mark.finditer(window))
-        if not marks or _GATE.search(window[marks[-1].end() :]):
+        marks = list(grammar.purpose_mark.finditer(window))
+        if not marks or (
+            grammar.gate is not None and grammar.gate.search(window[marks[-1].end() :])
+        ):
             return False
         after = window[marks[-1].end() :].lstrip()
         if any(entry.pattern.match(after) for entry in not_aims):

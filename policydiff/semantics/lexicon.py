@@ -248,6 +248,16 @@ class Grammar:
     # Words that open an inserted stretch widening or narrowing when a practice applies.
     widening: re.Pattern[str] | None
     narrowing: re.Pattern[str] | None
+    # The language's small words for reading structure (each None when the file has none):
+    alternative: re.Pattern[str] | None  # "… or not": the word before a negation that offers one
+    gate: re.Pattern[str] | None  # "if", "when": a condition opens between a marker and its words
+    examples: re.Pattern[str] | None  # "e.g.", "for example": an example follows
+    instances: re.Pattern[str] | None  # those and "such as", "including": instances follow
+    joiner: re.Pattern[str] | None  # "as well as": joins a long member to a list
+    head_end: re.Pattern[str] | None  # "that", "with": where a list member's head ends
+    own: re.Pattern[str] | None  # "our", "the following": contact data that is the company's
+    channel: re.Pattern[str]  # an address, a link or a number after contact data, its preposition
+    topic: re.Pattern[str] | None  # "Purposes of Processing.": a label naming what a clause lists
     age: re.Pattern[str]
     main_modal: re.Pattern[str]
     sharing_verbs: frozenset[str]
@@ -402,6 +412,22 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _words_pattern(words: list[str] | None, template: str) -> re.Pattern[str] | None:
+    """``template`` with the words, longest first, as alternatives (``{}`` or ``{0}``)."""
+    if not words:
+        return None
+    return compile_pattern(template.format(_alternation(words)), re.I)
+
+
+def _topics(topics: dict[str, list[str]] | None) -> re.Pattern[str] | None:
+    """A label opening a clause, by what it names: one named group a topic, a few more
+    words allowed before its full stop or colon ("Categories of Personal Data Processed.")."""
+    if not topics:
+        return None
+    groups = "|".join(f"(?P<{name}>{_alternation(words)})" for name, words in topics.items())
+    return compile_pattern(r"^\W*(?:" + groups + r")(?:\s+[^\W\d_]+){0,3}\s*[.:]\s", re.I)
+
+
 def _opener(words: list[str] | None) -> re.Pattern[str] | None:
     """A pattern for a stretch of text opened by one of ``words`` (after a comma)."""
     if not words:
@@ -447,6 +473,22 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         as_needed=re.compile(r"\b(?:" + _alternation(raw["as_needed"]) + r")\b", re.I)
         if raw.get("as_needed")
         else None,
+        alternative=_words_pattern(raw.get("alternatives"), r"\b(?:{})\s+$"),
+        gate=_words_pattern(raw.get("gates"), r"(?<![\w-])(?:{})(?![\w-])"),
+        examples=_words_pattern(raw.get("examples"), r"(?<![\w-])(?:{})\s+"),
+        instances=_words_pattern(
+            [*raw.get("examples", []), *raw.get("such_as", [])], r"(?<![\w-])(?:{})\s+"
+        ),
+        joiner=_words_pattern(raw.get("joiners"), r"(?:(?<![\w-])(?:{0}))\s*$|^\s*(?:{0})\b"),
+        head_end=_words_pattern(raw.get("head_ends"), r"(?<![\w-])(?:{})(?![\w-])"),
+        own=_words_pattern(raw.get("own_markers"), r"(?<![\w-])(?:{})\s+(?:[\w-]+\s+)?$"),
+        channel=compile_pattern(
+            r"^[\s:,\"“«(]*(?:(?:"
+            + _alternation(raw.get("channel_prepositions", ["at"]))
+            + r")\b)?[\s:\"“«]*(?:[\w.+-]+@[\w-]+\.\w|https?://|www\.|\+?\d[\d ().-]{6,})",
+            re.I,
+        ),
+        topic=_topics(raw.get("topics")),
         widening=_opener(raw.get("widening")),
         narrowing=_opener(raw.get("narrowing")),
         age=compile_pattern(

@@ -27,15 +27,7 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\
 _EDGE = re.compile(
     r"^\s*(?:,|;|&|and\b|or\b|und\b|oder\b|et\b|ou\b)|(?:,|;|&|\band|\bor)(?:\s+to)?\s*$", re.I
 )
-# A member long enough to be a clause of its own, joined by "as well as" / "ainsi que" /
-# "sowie" ("by searching for bad actors across platforms, as well as making sure …").
-_JOINED_PHRASE = re.compile(
-    r"(?:\bas well as|\bainsi que|\bsowie)\s*$|^\s*(?:as well as|ainsi que|sowie)\b", re.I
-)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
-_EXAMPLE = re.compile(
-    r"\be\.\s?g\.|\bfor example\b|\bfor instance\b|\bi\.\s?e\.|\bz\.\s?b\.|\bpar exemple\b", re.I
-)
 # The end of a list's opening words: a colon, then the list.
 _PURPOSE_OPENER = re.compile(r":[^.:]*$")
 # Slots a list member can fill, with the label stem of its findings.
@@ -63,12 +55,13 @@ def member_findings(
     that ``grants_right``, every member extends or narrows the right; in a ``recipient_row``
     of a table, a member of a later cell is a purpose of the recipient."""
     findings: list[Finding] = []
+    grammar = lex.grammar
     # Words that leave one place of the clause and come back in another moved: a list
     # reordered ("websites, devices, stores" → "stores, websites, devices") adds nothing.
     gone = {w for s, t in ops if s == "-" for w in _WORD.findall(t.lower())}
     came = {w for s, t in ops if s == "+" for w in _WORD.findall(t.lower())}
     for sign, text, before, after in _edits(ops):
-        if _EXAMPLE.search(text):
+        if grammar.examples is not None and grammar.examples.search(text + " "):
             continue  # "(e.g., CommunitySift)": an example of the list, not a member
         words = [w for w in _WORD.findall(text.lower()) if w not in lang.stopwords]
         if not words or set(words) <= (came if sign == "-" else gone):
@@ -82,7 +75,11 @@ def member_findings(
             _SEPARATOR.search(before[-12:] + " ")
             or _SEPARATOR.match(" " + after[:12])
             or (_EDGE.search(text) and len(text.split()) <= 6)
-            or (_JOINED_PHRASE.search(text) and len(text.split()) <= 20)
+            or (
+                grammar.joiner is not None
+                and grammar.joiner.search(text)
+                and len(text.split()) <= 20
+            )
         )
         if not (joined or place):
             continue
@@ -290,7 +287,8 @@ def _head_family(member: str, lex: Lexicon) -> str | None:
     """The slot of a list member's head: in its first chunk (before "that", "with", "to" …)
     the known words that end last ("analytics providers that help us" is a recipient,
     "lodge a complaint with the authority" a right), else its first known words."""
-    chunk = _CHUNK.split(member, maxsplit=1)[0]
+    head_end = lex.grammar.head_end
+    chunk = head_end.split(member, maxsplit=1)[0] if head_end is not None else member
     last: tuple[int, str] | None = None
     first: tuple[int, str] | None = None
     for family in _SLOTS:
@@ -302,14 +300,6 @@ def _head_family(member: str, lex: Lexicon) -> str | None:
                     last = (match.end(), family)
     found = last or first
     return found[1] if found else None
-
-
-# Words that end a list member's head: relative pronouns and prepositions.
-_CHUNK = re.compile(
-    r"(?<![\w-])(?:that|which|who|whom|with|to|for|from|in|on|by|of|qui|que|pour|avec|à|de|"
-    r"die|der|das|mit|für|von|zu)(?![\w-])",
-    re.I,
-)
 
 
 def _families_in(text: str, lex: Lexicon) -> list[str]:
