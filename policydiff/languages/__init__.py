@@ -485,6 +485,12 @@ class Language:
     quantifiers: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
 
+    def __hash__(self) -> int:
+        # Languages key many caches (sentences, roles, frames): hashing every field, tuples
+        # of phrases included, at each lookup cost more than the lookup. Equal languages
+        # have equal codes, so the code alone is a valid hash.
+        return hash(self.code)
+
     def same_spelling(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are spelling variants of one word (behavioral/behavioural)."""
         if a == b:
