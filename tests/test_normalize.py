@@ -265,6 +265,20 @@ def test_ten_thousand_deep_nesting_is_an_error_not_a_crash() -> None:
         parse(page)
 
 
+@pytest.mark.parametrize("tag", ["span", "div", "li"])
+def test_nesting_just_within_the_limit_is_read(tag: str) -> None:
+    # 500 levels inside <body>, <html> and a list: within MAX_DEPTH, so it must be read,
+    # not crash on Python's recursion limit (one frame a level at most).
+    page = (
+        "<html><body><ul><li>Our list:"
+        + f"<{tag}>" * 500
+        + "we share data with <a href='/x'>partners</a>."
+        + f"</{tag}>" * 500
+        + "</li></ul></body></html>"
+    )
+    assert "we share data with partners" in " ".join(texts(page))
+
+
 def test_double_line_breaks_end_a_paragraph() -> None:
     page = (
         "<html><body><div>We collect your phone number.<br>It is used to log in.<br><br>"

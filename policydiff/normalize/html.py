@@ -206,33 +206,30 @@ class _Walker:
 
     # -- inline text -------------------------------------------------------
     def _inline(self, node: Tag, out: list[str], links: list[str]) -> None:
+        # One frame a level (pages nest up to MAX_DEPTH inline elements): no helper calls.
         name = node.name
         if name == "br":
             out.append("\n")
             return
+        start = -1  # where a link's words start
         if name == "a":
             href = node.attrs.get("href")
             if href:
                 links.append(str(href))
                 start = len(out)
-                self._inline_children(node, out, links)
-                words = canon("".join(out[start:]))
-                if words:
-                    self._anchors.append(words)
-                return
-        if name in _BREAKS:
+        elif name in _BREAKS:
             out.append(" ")
-            self._inline_children(node, out, links)
-            out.append(" ")
-        else:
-            self._inline_children(node, out, links)
-
-    def _inline_children(self, node: Tag, out: list[str], links: list[str]) -> None:
         for child in node.contents:
             if isinstance(child, Tag):
                 self._inline(child, out, links)
             else:
                 out.append(child)  # type: ignore[arg-type]  # a NavigableString is a str
+        if start >= 0:
+            words = canon("".join(out[start:]))
+            if words:
+                self._anchors.append(words)
+        elif name in _BREAKS:
+            out.append(" ")
 
     # -- blocks ------------------------------------------------------------
     def _take_anchors(self) -> tuple[str, ...]:
