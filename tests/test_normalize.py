@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import time
 
 import pytest
+from bs4.element import Tag
 from conftest import HEADLINE_OLD, HTML_DE_OLD, HTML_EN, MD_EN
 
 from policydiff.errors import (
@@ -277,6 +279,15 @@ def test_nesting_just_within_the_limit_is_read(tag: str) -> None:
         + "</li></ul></body></html>"
     )
     assert "we share data with partners" in " ".join(texts(page))
+
+
+def test_a_read_page_is_not_kept_alive() -> None:
+    # What normalizing remembers for the next version (canonical texts) is plain text: no
+    # string of bs4's, which would keep the whole parsed page alive with it.
+    parse(b"<html><head><title>Privacy zq7x</title></head><body><p>We collect.</p></body></html>")
+    gc.collect()
+    titles = [o for o in gc.get_objects() if isinstance(o, Tag) and o.name == "title"]
+    assert not [title for title in titles if "zq7x" in title.get_text()]
 
 
 def test_double_line_breaks_end_a_paragraph() -> None:

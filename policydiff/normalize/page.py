@@ -22,7 +22,7 @@ from bs4.element import (
 )
 
 from policydiff.errors import NestingTooDeep
-from policydiff.normalize.text import cached_canon as canon  # the next version repeats most
+from policydiff.normalize.text import canon
 
 __all__ = ["MAX_DEPTH", "Survey", "remove"]
 
@@ -201,7 +201,7 @@ class Survey:
         if heading is not None and heading.get_text(strip=True):
             return canon(heading.get_text(" "))
         if self._title is not None and self._title.string:
-            return canon(self._title.string)
+            return canon(str(self._title.string))  # a plain str: no hold on the tree
         return None
 
     def main_content(self) -> Tag | None:
