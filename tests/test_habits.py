@@ -41,6 +41,7 @@ def _terminal(
     base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     process = subprocess.Popen(
         [sys.executable, "-m", "policydiff", *args],
+        cwd=_SNAPSHOTS,  # short relative paths: the output's width is the clone's own
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -72,6 +73,14 @@ def pager(tmp_path: Path) -> tuple[dict[str, str], Path]:
     return {"PAGER": str(script)}, paged
 
 
+# The headline pair named from the folder of the snapshots, so that no line of the output
+# depends on where the repository was cloned (a path cannot be wrapped).
+_SNAPSHOTS = HEADLINE_OLD.parents[2]
+ON_TERMINAL = [
+    "compare",
+    str(HEADLINE_OLD.relative_to(_SNAPSHOTS)),
+    str(HEADLINE_NEW.relative_to(_SNAPSHOTS)),
+]
 HEADLINE = ["compare", str(HEADLINE_OLD), str(HEADLINE_NEW)]
 
 
@@ -79,7 +88,7 @@ def test_on_a_terminal_long_output_is_wrapped_coloured_and_paged(
     pager: tuple[dict[str, str], Path],
 ) -> None:
     env, paged = pager
-    code, shown = _terminal([*HEADLINE, "--all"], env, rows=24, cols=72)
+    code, shown = _terminal([*ON_TERMINAL, "--all"], env, rows=24, cols=72)
     assert code == 1
     text = paged.read_text("utf-8")
     assert ANSI.search(text), "a terminal gets colour"
@@ -91,19 +100,19 @@ def test_on_a_terminal_long_output_is_wrapped_coloured_and_paged(
 
 def test_no_color_and_a_dumb_terminal_are_followed(pager: tuple[dict[str, str], Path]) -> None:
     env, paged = pager
-    _, _ = _terminal(HEADLINE, {**env, "NO_COLOR": "1"})
+    _, _ = _terminal(ON_TERMINAL, {**env, "NO_COLOR": "1"})
     assert paged.exists() and not ANSI.search(paged.read_text("utf-8"))
     paged.unlink()
-    code, shown = _terminal(HEADLINE, {**env, "TERM": "dumb"})
+    code, shown = _terminal(ON_TERMINAL, {**env, "TERM": "dumb"})
     assert code == 1 and not paged.exists()  # no pager on a dumb terminal ...
     assert "Law Enforcement Authorities" in shown and not ANSI.search(shown)  # ... no colour
-    _, _forced = _terminal([*HEADLINE, "--color", "always"], {**env, "NO_COLOR": "1"})
+    _, _forced = _terminal([*ON_TERMINAL, "--color", "always"], {**env, "NO_COLOR": "1"})
     assert ANSI.search(paged.read_text("utf-8")), "--color always wins over NO_COLOR"
 
 
 def test_a_short_output_is_not_paged(pager: tuple[dict[str, str], Path]) -> None:
     env, paged = pager
-    code, shown = _terminal([*HEADLINE, "--stat"], env)
+    code, shown = _terminal([*ON_TERMINAL, "--stat"], env)
     assert code == 1 and not paged.exists()
     assert shown.startswith("1 substantive · 0 added · 0 removed · 1 modified")
 
