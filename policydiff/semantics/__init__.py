@@ -386,8 +386,10 @@ def _findings(
             )
 
         findings = members(change.ops)
-        if not findings and any(
-            a[0] == "-" and b[0] == "+" for a, b in itertools.pairwise(change.ops)
+        if (
+            not findings
+            and ("/" in change.old_text or "/" in change.new_text)
+            and any(a[0] == "-" and b[0] == "+" for a, b in itertools.pairwise(change.ops))
         ):
             # Replacements that are only a list's separators moving ("UK, EU/EEA or" → "EU,
             # EEA, or"): read the list again with one separator.

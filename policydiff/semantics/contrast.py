@@ -12,7 +12,7 @@ import re
 
 from policydiff.models import Category, Direction, Finding, Verdict
 from policydiff.semantics.directions import action, action_gone, slot
-from policydiff.semantics.frames import Frame, Term
+from policydiff.semantics.frames import Frame, Term, denials
 
 __all__ = ["contrast", "verdict"]
 
@@ -175,9 +175,10 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
-        if new.denials and not old.text and family in ("data", "recipients"):
+        promises = denials(new) if not old.text else ()
+        if promises and family in ("data", "recipients"):
             # In a new clause, what only a sentence denying it names is promised, not done.
-            promised = [t for t in added if _only_in(t.words, new.text, new.denials)]
+            promised = [t for t in added if _only_in(t.words, new.text, promises)]
             added = [t for t in added if t not in promised]
         if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
@@ -247,7 +248,7 @@ def contrast(
 
     if not old.text:
         named = [t.words for t in new.get("safeguards")]
-        for sentence in new.denials:
+        for sentence in denials(new):
             if any(words in sentence for words in named):
                 continue  # the safeguard it names says it already
             add(

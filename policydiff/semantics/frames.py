@@ -45,9 +45,7 @@ class Frame:
     kept_as_needed: tuple[Term, ...] = ()  # "only for as long as needed": a limit, no period
     ages: tuple[Term, ...] = ()  # rank = the age in years
     stated: bool | None = None  # None: decided by actions and category
-    # Sentences after the first that deny what they say ("We will not share the content of
-    # messages with any third party."): what only they name is promised, not done.
-    denials: tuple[str, ...] = ()
+    code: str = ""  # the language of the lexicon it was read with
 
     def get(self, family: str) -> tuple[Term, ...]:
         return self.slots.get(family, ())
@@ -92,7 +90,7 @@ def _longest(text: str, found: list[tuple[int, int, Entry]]) -> list[Term]:
 
 def clear_caches() -> None:
     """Forget the words and matches read from texts so far."""
-    for cached in (_slots, _names, _cue_counts, words):
+    for cached in (_slots, _names, _cue_counts, words, _denials_of):
         cached.cache_clear()
 
 
@@ -265,7 +263,7 @@ def read_frame(
     slots["conditions"], qualifiers = _heads(text, slots["conditions"], grammar.qualifier)
     slots["qualifiers"] = qualifiers
     return Frame(
-        denials=_denials(text, lexicon) if not negated else (),
+        code=lexicon.code,
         text=text,
         category=category,
         # A clause that names no practice of its own does not state one because of its
@@ -280,6 +278,22 @@ def read_frame(
 
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý«\"“])")
+
+
+def denials(frame: Frame) -> tuple[str, ...]:
+    """Sentences after a clause's first that deny what they say ("We will not share the
+    content of messages with any third party."): what only they name is promised, not done.
+    Read when asked (only new clauses ask), once a text."""
+    if frame.negated or not frame.code:
+        return ()
+    return _denials_of(frame.text, frame.code)
+
+
+@lru_cache(maxsize=4096)
+def _denials_of(text: str, code: str) -> tuple[str, ...]:
+    from policydiff.semantics.lexicon import lexicon
+
+    return _denials(text, lexicon(code))
 
 
 def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
