@@ -106,17 +106,19 @@ def member_findings(
         else:
             label = f"{_SLOTS[family]}_{event}"
             direction = slot(family, event, frame.negated)
-        findings.append(
-            Finding(
-                category,
-                label,
-                direction,
-                f"{_SLOTS.get(family, family)} {event} to a list: {words_shown}",
-                words_shown if event == "removed" else None,
-                words_shown if event == "added" else None,
-            )
-        )
+        explanation = f"{_SLOTS.get(family, family)} {event} to a list: {words_shown}"
+        findings.append(_told(category, label, direction, explanation, words_shown, event))
     return findings
+
+
+def _told(
+    category: Category, label: str, direction: Direction, explanation: str, words: str, event: str
+) -> Finding:
+    """A finding about words that were ``event`` ("added" or "removed")."""
+    gone = event == "removed"
+    return Finding(
+        category, label, direction, explanation, words if gone else None, None if gone else words
+    )
 
 
 def opener_findings(
@@ -141,16 +143,9 @@ def opener_findings(
         if frame.negated:
             direction = direction.opposite
         words = " ".join(text.split()).strip(" ,;")
-        findings.append(
-            Finding(
-                category,
-                label,
-                direction,
-                f"{'applies more often' if wider else 'applies less often'}: {words}",
-                words if sign == "-" else None,
-                words if sign == "+" else None,
-            )
-        )
+        explanation = f"{'applies more often' if wider else 'applies less often'}: {words}"
+        event = "removed" if sign == "-" else "added"
+        findings.append(_told(category, label, direction, explanation, words, event))
     return findings
 
 
