@@ -18,9 +18,10 @@ from policydiff.languages import Language
 from policydiff.models import Category, Direction, Finding, Op
 from policydiff.semantics.directions import slot
 from policydiff.semantics.frames import Frame
-from policydiff.semantics.lexicon import Lexicon
+from policydiff.semantics.lexicon import Lexicon, find_all
+from policydiff.semantics.lexicon import words as read_words
 
-__all__ = ["member_findings", "modal_findings", "opener_findings", "widened_in"]
+__all__ = ["member_findings", "modal_findings", "opener_findings", "told", "widened_in"]
 
 # What separates the members of a list.
 _SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
@@ -107,11 +108,11 @@ def member_findings(
             label = f"{_SLOTS[family]}_{event}"
             direction = slot(family, event, frame.negated)
         explanation = f"{_SLOTS.get(family, family)} {event} to a list: {words_shown}"
-        findings.append(_told(category, label, direction, explanation, words_shown, event))
+        findings.append(told(category, label, direction, explanation, words_shown, event))
     return findings
 
 
-def _told(
+def told(
     category: Category, label: str, direction: Direction, explanation: str, words: str, event: str
 ) -> Finding:
     """A finding about words that were ``event`` ("added" or "removed")."""
@@ -145,7 +146,7 @@ def opener_findings(
         words = " ".join(text.split()).strip(" ,;")
         explanation = f"{'applies more often' if wider else 'applies less often'}: {words}"
         event = "removed" if sign == "-" else "added"
-        findings.append(_told(category, label, direction, explanation, words, event))
+        findings.append(told(category, label, direction, explanation, words, event))
     return findings
 
 
@@ -157,10 +158,9 @@ def modal_findings(
 
     def strength(text: str) -> tuple[int, str] | None:
         found = [
-            (entry.rank, match.group(0))
-            for entry in lex.families["modality"]
+            (entry.rank, text[start:end])
+            for start, end, entry in find_all(lex.families["modality"], read_words(text))
             if entry.rank
-            for match in entry.pattern.finditer(text)
         ]
         return max(found) if found else None
 
@@ -286,20 +286,17 @@ def _head_family(member: str, lex: Lexicon) -> str | None:
     chunk = head_end.split(member, maxsplit=1)[0] if head_end is not None else member
     last: tuple[int, str] | None = None
     first: tuple[int, str] | None = None
+    read = read_words(member)
     for family in _SLOTS:
-        for entry in lex.families[family]:
-            for match in entry.pattern.finditer(member):
-                if first is None or match.start() < first[0]:
-                    first = (match.start(), family)
-                if match.end() <= len(chunk) and (last is None or match.end() > last[0]):
-                    last = (match.end(), family)
+        for start, end, _ in find_all(lex.families[family], read):
+            if first is None or start < first[0]:
+                first = (start, family)
+            if end <= len(chunk) and (last is None or end > last[0]):
+                last = (end, family)
     found = last or first
     return found[1] if found else None
 
 
 def _families_in(text: str, lex: Lexicon) -> list[str]:
-    found = []
-    for family in _SLOTS:
-        if any(entry.pattern.search(text) for entry in lex.families[family]):
-            found.append(family)
-    return found
+    read = read_words(text)
+    return [family for family in _SLOTS if find_all(lex.families[family], read)]
