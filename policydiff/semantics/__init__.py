@@ -30,7 +30,7 @@ from policydiff.models import (
 from policydiff.normalize.text import shorten
 from policydiff.semantics import directions
 from policydiff.semantics.contrast import contrast, verdict
-from policydiff.semantics.frames import Frame, read_frame
+from policydiff.semantics.frames import SHARING, Frame, read_frame
 from policydiff.semantics.lexicon import Grammar, Lexicon, has_lexicon, lexicon
 from policydiff.semantics.members import (
     member_findings,
@@ -613,7 +613,7 @@ def _passes_data(frame: Frame) -> bool:
     """True when a clause gives data to someone: a verb of sharing, a row of a table of
     recipients, a company named as a provider, or a recipient that itself processes the
     data ("Third-party services may process your data")."""
-    if bool(_SHARING & frame.names("actions")) or _only_names_a_recipient(frame):
+    if bool(SHARING & frame.names("actions")) or _only_names_a_recipient(frame):
         return True
     recipients = frame.get("recipients")
     if any(t.name.startswith("org:") for t in recipients):
@@ -626,9 +626,6 @@ def _passes_data(frame: Frame) -> bool:
         if any(verb in after for verb in verbs):
             return True
     return False
-
-
-_SHARING = frozenset({"share", "disclose", "sell", "transfer"})
 
 
 def _only_names_a_recipient(frame: Frame) -> bool:

@@ -12,7 +12,7 @@ import re
 
 from policydiff.models import Category, Direction, Finding, Verdict
 from policydiff.semantics.directions import action, action_gone, slot
-from policydiff.semantics.frames import Frame, Term, denials
+from policydiff.semantics.frames import Frame, Term, act_kind, denials
 
 __all__ = ["contrast", "verdict"]
 
@@ -134,16 +134,8 @@ def contrast(
     if old.states_practice and new.states_practice and old.negated != new.negated:
         direction = WIDENED if old.negated else NARROWED
         # The same kind of act ("do not sell" → "may share" flips a sharing practice).
-        first_old = (
-            _ACTION_KINDS.get(old.get("actions")[0].name, old.get("actions")[0].name)
-            if old.get("actions")
-            else None
-        )
-        first_new = (
-            _ACTION_KINDS.get(new.get("actions")[0].name, new.get("actions")[0].name)
-            if new.get("actions")
-            else None
-        )
+        first_old = act_kind(old.get("actions")[0].name) if old.get("actions") else None
+        first_new = act_kind(new.get("actions")[0].name) if new.get("actions") else None
         if first_old is None or first_new is None or first_old == first_new:
             add(
                 "polarity_flipped",
@@ -350,19 +342,11 @@ def contrast(
     return findings
 
 
-_ACTION_KINDS = {
-    "share": "sharing",
-    "disclose": "sharing",
-    "sell": "sharing",
-    "transfer": "sharing",
-}
-
-
 def _new_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: ignore[no-untyped-def]
-    before = {_ACTION_KINDS.get(name, name) for name in old.names("actions")}
+    before = {act_kind(name) for name in old.names("actions")}
     for term in new.get("actions"):
         direction = action(term.name)
-        kind = _ACTION_KINDS.get(term.name, term.name)
+        kind = act_kind(term.name)
         if direction and kind not in before:
             before.add(kind)
             add(
@@ -379,10 +363,10 @@ def _gone_actions(old: Frame, new: Frame, negated: bool, add) -> None:  # type: 
     delete any e-mail addresses collected from you" gone: the addresses are kept)."""
     if not (old.states_practice and new.states_practice):
         return
-    after = {_ACTION_KINDS.get(name, name) for name in new.names("actions")}
+    after = {act_kind(name) for name in new.names("actions")}
     seen: set[str] = set()
     for term in old.get("actions"):
-        kind = _ACTION_KINDS.get(term.name, term.name)
+        kind = act_kind(term.name)
         row = action_gone(term.name)
         if row is None or kind in after or kind in seen:
             continue

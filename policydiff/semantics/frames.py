@@ -23,7 +23,7 @@ from policydiff.semantics.lexicon import (
     words,
 )
 
-__all__ = ["Frame", "Term", "clear_caches", "read_frame"]
+__all__ = ["SHARING", "Frame", "Term", "act_kind", "clear_caches", "denials", "read_frame"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +315,16 @@ _LABEL = re.compile(
     r"^(?:[A-Z][\w'’-]*\s+|(?:of|and|for|the|to|in|on|&)\s+){0,5}[A-Z]?[\w'’-]+[.:]\s+(?=[A-Z])"
 )
 
-# Sharing verbs after which a capitalised name is who receives the data.
-_SHARING = {"share", "disclose", "sell", "transfer"}
+# The actions that give data to someone; after them a capitalised name is who receives it.
+SHARING = frozenset({"share", "disclose", "sell", "transfer"})
+
+
+def act_kind(action: str) -> str:
+    """The kind of act an action is: the sharing verbs are one kind ("do not sell" →
+    "may share" is the same practice), every other action its own."""
+    return "sharing" if action in SHARING else action
+
+
 _NAMED_AFTER = re.compile(
     r"\b(?:with|to)\s+((?:[A-Z][\w.&'’-]+)(?:\s+[A-Z][\w.&'’-]+){0,3}"
     r"(?:\s+(?:or|and)\s+[A-Z][\w.&'’-]+(?:\s+[A-Z][\w.&'’-]+){0,3})*)"
@@ -434,7 +442,7 @@ def _organisations(
     if category == "contact":
         return []  # a representative or an office to write to is no recipient
     names: list[str] = []
-    sharing = bool(_SHARING & {t.name for t in slots.get("actions", ())})
+    sharing = bool(SHARING & {t.name for t in slots.get("actions", ())})
     if sharing or _PROVIDER.search(text):
         names += [
             text[start:end]
@@ -447,7 +455,7 @@ def _organisations(
         verbs = sorted(
             m.start()
             for e in lexicon.families["actions"]
-            if e.name in _SHARING
+            if e.name in SHARING
             for m in e.finditer(words(text))
         )
         speakers = {m.group(1) for m in _SPEAKER.finditer(text)}
