@@ -36,6 +36,7 @@ from policydiff.semantics.members import (
     member_findings,
     modal_findings,
     opener_findings,
+    told,
     widened_in,
 )
 
@@ -216,13 +217,15 @@ def _findings(
             # "Profile data also lets us compile anonymised statistics." gone: the data stays
             # described elsewhere; what went is a purpose.
             words = _words_of(old, "purposes")
+            direction = directions.slot("purposes", "removed", old.negated)
             return [
-                Finding(
+                told(
                     category,
                     "purpose_removed",
-                    directions.slot("purposes", "removed", old.negated),
+                    direction,
                     f"purpose removed: {words}",
                     words,
+                    "removed",
                 )
             ]
         return [
@@ -258,8 +261,8 @@ def _findings(
             direction = directions.slot("purposes", "added", new.negated)
             words = _words_of(new, "purposes") or shorten(new.text[topic.end() :], 80)
             return [
-                Finding(
-                    category, "purpose_added", direction, f"purposes added: {words}", None, words
+                told(
+                    category, "purpose_added", direction, f"purposes added: {words}", words, "added"
                 ),
                 *(f for f in findings if f.label == "safeguard_added"),
             ]
@@ -274,23 +277,15 @@ def _findings(
             findings = [f for f in findings if f.label not in drop]
         if kind == "practice" and topic and topic.lastgroup == "data":
             words = _words_of(new, "data") or shorten(new.text[topic.end() :], 80)
-            return [
-                Finding(
-                    category,
-                    "data_added",
-                    directions.slot("data", "added", new.negated),
-                    f"data added: {words}",
-                    None,
-                    words,
-                )
-            ]
+            direction = directions.slot("data", "added", new.negated)
+            return [told(category, "data_added", direction, f"data added: {words}", words, "added")]
         if kind == "practice" and _PURPOSE_LIST.search(lead_in):
             # An item added under "We use AI for the following purposes:" is a purpose.
             direction = directions.slot("purposes", "added", new.negated)
             words = shorten(new.text, 80)
             return [
-                Finding(
-                    category, "purpose_added", direction, f"purpose added: {words}", None, words
+                told(
+                    category, "purpose_added", direction, f"purpose added: {words}", words, "added"
                 )
             ]
         if kind in ("right", "safeguard", "recipient"):
