@@ -28,7 +28,7 @@ from policydiff.errors import (
     WatchFileError,
 )
 from policydiff.store import Store
-from policydiff.watch import run_watch
+from policydiff.watch import Outcome, run_watch
 from policydiff.watchfile import parse_watchfile
 
 FAST = {"rates": {"live": 1e9, "cdx": 1e9, "capture": 1e9, "webhook": 1e9}, "backoff": 0.01}
@@ -402,15 +402,18 @@ def test_watch_file_gaps_are_errors(text: str, message: str) -> None:
     assert message in str(caught.value)
 
 
-def test_the_feed_stays_valid_xml_with_control_characters(
-    server: HostileServer, tmp_path: Path
-) -> None:
+def _watched(
+    server: HostileServer, tmp_path: Path, pages: tuple[bytes, ...]
+) -> tuple[list[Outcome], Path]:
+    """A watch of the server's one page, run once a page served in turn: the last run's
+    outcomes and the folder it published to."""
     out = tmp_path / "o"
     watch = parse_watchfile(
         f'[defaults]\nallow_private = true\n[[policy]]\nname = "p"\nurl = "{server.base}/page"\n',
         "w.toml",
     )
-    for page in (POLICY, CONTROLS):
+    outcomes: list[Outcome] = []
+    for page in pages:
         server.page = page
         outcomes = run_watch(
             watch,
@@ -418,6 +421,13 @@ def test_the_feed_stays_valid_xml_with_control_characters(
             out=out,
             session=Session(Limits(**FAST)),  # type: ignore[arg-type]
         )
+    return outcomes, out
+
+
+def test_the_feed_stays_valid_xml_with_control_characters(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    outcomes, out = _watched(server, tmp_path, (POLICY, CONTROLS))
     assert outcomes[0].status == "changed"
     ElementTree.parse(out / "feed.xml")  # raises on invalid XML
 
@@ -447,19 +457,7 @@ def test_a_hostile_url_is_no_markup_in_any_report(server: HostileServer, tmp_pat
 
 
 def test_published_files_name_no_local_folder(server: HostileServer, tmp_path: Path) -> None:
-    out = tmp_path / "o"
-    watch = parse_watchfile(
-        f'[defaults]\nallow_private = true\n[[policy]]\nname = "p"\nurl = "{server.base}/page"\n',
-        "w.toml",
-    )
-    for page in (POLICY, CHANGED):
-        server.page = page
-        outcomes = run_watch(
-            watch,
-            store=Store(tmp_path / "s"),
-            out=out,
-            session=Session(Limits(**FAST)),  # type: ignore[arg-type]
-        )
+    outcomes, out = _watched(server, tmp_path, (POLICY, CHANGED))
     assert outcomes[0].status == "changed"
     assert (
         outcomes[0].reports["html"].startswith("p/")
