@@ -141,3 +141,18 @@ def test_the_new_direction_tables_and_entry_categories_are_checked_on_load() -> 
     entities["dpo"] = {**entities["dpo"], "category": "contacts"}  # a typo of "contact"
     with pytest.raises(RuleDataError, match=r"entities\.dpo\.category: no category"):
         check_parents({**practices, "entities": entities}, "practices.toml")
+
+
+def test_list_separators_and_purpose_lists_are_each_languages_own_words() -> None:
+    """A list's members are split by the language's conjunctions, not another's; a lead-in
+    opens a list of purposes by the language's own nouns."""
+    english, french, german = (lexicon(code).grammar for code in ("en", "fr", "de"))
+    assert english.separator.split("names and emails or numbers") == ["names", "emails", "numbers"]
+    assert french.separator.split("noms et adresses ou numéros") == ["noms", "adresses", "numéros"]
+    assert german.separator.split("Namen und Adressen") == ["Namen", "Adressen"]
+    assert french.separator.split("names and emails") == ["names and emails"]
+    assert english.edge.search("and to") and not french.edge.search("and to")
+    assert english.purpose_list and english.purpose_list.search("for the following purposes:")
+    assert german.purpose_list and german.purpose_list.search("zu folgenden Zwecken:")
+    assert not english.purpose_list.search("zu folgenden Zwecken:")
+    assert english.verb_after.match(" also share your data").group(1) == "share"  # type: ignore[union-attr]

@@ -279,7 +279,8 @@ def _findings(
             words = _words_of(new, "data") or shorten(new.text[topic.end() :], 80)
             direction = directions.slot("data", "added", new.negated)
             return [told(category, "data_added", direction, f"data added: {words}", words, "added")]
-        if kind == "practice" and _PURPOSE_LIST.search(lead_in):
+        purpose_list = lex.grammar.purpose_list
+        if kind == "practice" and purpose_list and purpose_list.search(lead_in):
             # An item added under "We use AI for the following purposes:" is a purpose.
             direction = directions.slot("purposes", "added", new.negated)
             words = shorten(new.text, 80)
@@ -567,12 +568,6 @@ def _data_parents(code: str) -> dict[str, str | None]:
     """Each data entry's nearest broader entry: its lexicon parent, else DPV's hierarchy."""
     names = [e.name for e in lexicon(code).families["data"]]
     return {name: next(iter(broader("data", name, code)), None) for name in names}
-
-
-# A lead-in that opens a list of purposes ("for the following purposes:", "purposes").
-_PURPOSE_LIST = re.compile(
-    r"\b(?:purposes?|finalités?|fins|zwecke?n?)\b[^.]{0,40}:?\s*$|\bfollowing purposes\b", re.I
-)
 
 
 def _clause_kind(frame: Frame, generic: frozenset[str]) -> str:

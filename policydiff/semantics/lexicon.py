@@ -258,6 +258,10 @@ class Grammar:
     own: re.Pattern[str] | None  # "our", "the following": contact data that is the company's
     channel: re.Pattern[str]  # an address, a link or a number after contact data, its preposition
     topic: re.Pattern[str] | None  # "Purposes of Processing.": a label naming what a clause lists
+    separator: re.Pattern[str]  # what separates a list's members: ",", ";", "/", "and", "or"
+    edge: re.Pattern[str]  # a separator at an edit's own start or end (" or cooperate", "and to")
+    purpose_list: re.Pattern[str] | None  # "for the following purposes:": a list of purposes opens
+    verb_after: re.Pattern[str]  # the verb after a modal, past "also", "not" (group 1)
     age: re.Pattern[str]
     main_modal: re.Pattern[str]
     sharing_verbs: frozenset[str]
@@ -439,6 +443,7 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
     numbers = {str(k).lower(): int(v) for k, v in raw.get("number_words", {}).items()}
     units = {str(k).lower(): int(v) for k, v in raw.get("units", {"day": 1}).items()}
     age_of = raw.get("age_of", "")
+    conjunctions = _alternation(raw["conjunctions"]) if raw.get("conjunctions") else "(?!)"
     age_of_pattern = (
         r"(?:" + r"\s+".join(map(re.escape, age_of.split())) + r"\s+)?" if age_of else ""
     )
@@ -489,6 +494,39 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
             re.I,
         ),
         topic=_topics(raw.get("topics")),
+        separator=compile_pattern(r"\s*(?:,|;|/|\||&|\b(?:" + conjunctions + r")\b)\s*", re.I),
+        edge=compile_pattern(
+            r"^\s*(?:,|;|&|(?:"
+            + conjunctions
+            + r")\b)|(?:,|;|&|\b(?:"
+            + conjunctions
+            + r"))"
+            + (
+                r"(?:\s+(?:" + _alternation(raw["infinitive_markers"]) + r"))?"
+                if raw.get("infinitive_markers")
+                else ""
+            )
+            + r"\s*$",
+            re.I,
+        ),
+        purpose_list=_words_pattern(
+            raw.get("purpose_nouns"),
+            r"\b(?:{})\b[^.]{{0,40}}:?\s*$"
+            + (
+                r"|\b(?:" + _alternation(raw["purpose_list_openers"]) + r")\b"
+                if raw.get("purpose_list_openers")
+                else ""
+            ),
+        ),
+        verb_after=compile_pattern(
+            r"\W*"
+            + (
+                r"(?:(?:" + _alternation(raw["modal_fillers"]) + r")\s+)?"
+                if raw.get("modal_fillers")
+                else ""
+            )
+            + r"([^\W\d_]+)"
+        ),
         widening=_opener(raw.get("widening")),
         narrowing=_opener(raw.get("narrowing")),
         age=compile_pattern(

@@ -23,11 +23,6 @@ from policydiff.semantics.lexicon import words as read_words
 
 __all__ = ["member_findings", "modal_findings", "opener_findings", "told", "widened_in"]
 
-# What separates the members of a list.
-_SEPARATOR = re.compile(r"\s*(?:,|;|/|\||&|\band\b|\bor\b|\bund\b|\boder\b|\bet\b|\bou\b)\s*", re.I)
-_EDGE = re.compile(
-    r"^\s*(?:,|;|&|and\b|or\b|und\b|oder\b|et\b|ou\b)|(?:,|;|&|\band|\bor)(?:\s+to)?\s*$", re.I
-)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 # The end of a list's opening words: a colon, then the list.
 _PURPOSE_OPENER = re.compile(r":[^.:]*$")
@@ -67,15 +62,15 @@ def member_findings(
         words = [w for w in _WORD.findall(text.lower()) if w not in lang.stopwords]
         if not words or set(words) <= (came if sign == "-" else gone):
             continue
-        place = _is_place(text, lang)
+        place = _is_place(text, lang, grammar.separator)
         if not place and max(len(w) for w in words) < 5:
             continue  # "here", "now": no member of a list
         # Joined to a list: a separator just before or after the edit, or at its own edge
         # (" or cooperate in investigation", "& Invoicing", "a judicial remedy and to").
         joined = bool(
-            _SEPARATOR.search(before[-12:] + " ")
-            or _SEPARATOR.match(" " + after[:12])
-            or (_EDGE.search(text) and len(text.split()) <= 6)
+            grammar.separator.search(before[-12:] + " ")
+            or grammar.separator.match(" " + after[:12])
+            or (grammar.edge.search(text) and len(text.split()) <= 6)
             or (
                 grammar.joiner is not None
                 and grammar.joiner.search(text)
@@ -166,7 +161,7 @@ def modal_findings(
 
     def verb_after(text: str, modal: str) -> str | None:
         at = text.rfind(modal)
-        word = re.match(r"\W*(?:(?:also|then|only|not)\s+)?([^\W\d_]+)", text[at + len(modal) :])
+        word = lex.grammar.verb_after.match(text, at + len(modal))
         return word.group(1).lower() if at >= 0 and word else None
 
     for index, ((sign, deleted), (next_sign, inserted)) in enumerate(itertools.pairwise(ops)):
@@ -230,8 +225,8 @@ def _edits(ops: tuple[Op, ...]) -> list[tuple[str, str, str, str]]:
     return result
 
 
-def _is_place(text: str, lang: Language) -> bool:
-    members = [m.strip().lower() for m in _SEPARATOR.split(text) if m.strip()]
+def _is_place(text: str, lang: Language, separator: re.Pattern[str]) -> bool:
+    members = [m.strip().lower() for m in separator.split(text) if m.strip()]
     return bool(members) and all(m in lang.places for m in members)
 
 
@@ -257,7 +252,8 @@ def _family(
     # The neighbours: the list members just before and after the edit, in its sentence.
     left = re.split(r"[.:!?]\s", before)[-1]
     right = re.split(r"[.:!?]\s", after)[0]
-    neighbours = _SEPARATOR.split(left)[-2:] + _SEPARATOR.split(right)[:2]
+    separator = lex.grammar.separator
+    neighbours = separator.split(left)[-2:] + separator.split(right)[:2]
     votes: Counter[str] = Counter()
     for member in neighbours:
         head = _head_family(member, lex)
