@@ -9,9 +9,9 @@ the command ends, only when it computed something new, so after the first run a 
 one file.
 
 Rule data is still validated whenever it changes: a value is kept under the SHA-256 of the
-file it came from, and the whole file is passed over when the code that validates (the
-language package's sources) or the Python build changed. A missing, damaged or unwritable
-cache is no error: the data is read afresh.
+file it came from, and the whole file is passed over when the code that validates it or
+computes from it (the language package's sources, the lexicon's) or the Python build changed.
+A missing, damaged or unwritable cache is no error: the data is read afresh.
 
 Where: ``$POLICYDIFF_CACHE`` (empty: no cache), else ``$XDG_CACHE_HOME/policydiff``, else
 ``~/.cache/policydiff``.
@@ -48,13 +48,17 @@ def path() -> str | None:
 
 
 def _stamp() -> bytes:
-    """The code that validates and compiles the language data: a cache written by other
-    code is passed over."""
+    """The code that validates and compiles the language data (the language package, and the
+    lexicon's, which computes its entries from the data): a cache written by other code is
+    passed over."""
     package = os.path.dirname(os.path.abspath(_cache.__file__))
+    files = [os.path.join(package, name) for name in sorted(os.listdir(package))]
+    files.append(os.path.join(os.path.dirname(package), "semantics", "lexicon.py"))
     code = hashlib.sha256()
-    for name in sorted(os.listdir(package)):
-        if name.endswith(".py"):
-            with contextlib.suppress(OSError), open(os.path.join(package, name), "rb") as file:
+    for file_path in files:
+        if file_path.endswith(".py"):
+            name = os.path.relpath(file_path, os.path.dirname(package))
+            with contextlib.suppress(OSError), open(file_path, "rb") as file:
                 code.update(name.encode() + b"\0" + file.read())
     return code.digest()
 

@@ -108,6 +108,8 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A heading (its level and the policy's own number) and the clauses under it."""
+
     heading: str
     level: int
     number: str | None
@@ -240,6 +242,9 @@ class ClauseChange:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """How many clauses of each kind of change a comparison holds, and how many are
+    substantive."""
+
     added: int
     removed: int
     modified: int

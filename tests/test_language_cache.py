@@ -109,6 +109,62 @@ def test_changed_data_is_validated_again(fresh: None, monkeypatch: pytest.Monkey
     assert len(calls) == 2
 
 
+def test_a_derived_value_is_computed_again_only_for_other_bytes(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is computed from a validated file (the lexicon's entries) is kept under the
+    file's digest: the next run takes it, changed bytes compute it again."""
+    calls: list[str] = []
+
+    def count(contents: list[bytes]) -> bytes:
+        calls.append("validated")
+        return contents[0]
+
+    def entries() -> tuple[str, frozenset[str]]:
+        calls.append("derived")
+        return ("entries", frozenset({"cue"}))
+
+    good = RULES.read_bytes()
+    _cache.validated("rules.toml", [good], count)
+    first = _cache.derived("rules.toml:entries", "rules.toml", entries)
+    _next_run(_cache.export("stamp"), monkeypatch)
+    _cache.validated("rules.toml", [good], count)
+    assert _cache.derived("rules.toml:entries", "rules.toml", entries) == first
+    assert calls == ["validated", "derived"]
+    _cache.validated("rules.toml", [good + b"\n# changed\n"], count)
+    assert _cache.derived("rules.toml:entries", "rules.toml", entries) == first
+    assert calls == ["validated", "derived", "validated", "derived"]
+
+
+def test_the_lexicon_from_the_cache_is_the_lexicon_read_afresh(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policydiff.languages import load
+
+    load.cache_clear()  # the file read through the cache, as in a new process
+    afresh = lexicon.__wrapped__("en")
+    assert "en/practices.toml:entries" in _cache._data
+    _next_run(_cache.export("stamp"), monkeypatch)
+    load.cache_clear()
+    kept = lexicon.__wrapped__("en")
+    assert kept == afresh
+    assert not _cache.changed()
+
+
+def test_the_stamp_covers_the_code_that_computes_the_entries() -> None:
+    """The lexicon's entries are computed in semantics/lexicon.py: a cache written by
+    another version of it is passed over."""
+    import hashlib
+
+    package = Path(datacache.__file__).parent
+    lexicon_code = (package / "semantics" / "lexicon.py").read_bytes()
+    code = hashlib.sha256()
+    for path in sorted((package / "languages").glob("*.py")):
+        code.update(f"languages/{path.name}".encode() + b"\0" + path.read_bytes())
+    code.update(b"semantics/lexicon.py\0" + lexicon_code)
+    assert datacache._stamp() == code.digest()
+
+
 def test_damaged_foreign_or_outdated_bytes_are_passed_over(fresh: None) -> None:
     _cache.compile_pattern(r"\bcookies?\b", re.I)
     blob = _cache.export("stamp")

@@ -474,6 +474,9 @@ def _dpv_broader(
 
 @dataclass(frozen=True, slots=True)
 class Language:
+    """The text rules of one language (``text.toml``), read: word lists lower-cased,
+    spelling variants compiled."""
+
     code: str
     name: str
     stopwords: frozenset[str]
@@ -516,8 +519,10 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(codes, key=lambda c: (c != DEFAULT, c)))
 
 
+@cache
 def has_practices(code: str) -> bool:
-    """True when the language has its own practice lexicon (findings are read only then)."""
+    """True when the language has its own practice lexicon (findings are read only then).
+    Asked for every entry a finding names (``broader``): the file is looked for once."""
     return code in languages() and os.path.isfile(os.path.join(_HOME, code, "practices.toml"))
 
 

@@ -6,6 +6,8 @@ parsed and validated (about 10 ms) and a few hundred regular expressions compile
 
 - a data file's validated contents, under the SHA-256 of the file's bytes: a value is served
   only for the very bytes that passed validation, so rule data changed is validated again;
+- what is computed from one such file alone (``derived``: the lexicon's entries, their
+  patterns' text and cues), under the same digest;
 - a regular expression's compiled program, under its text and flags, turned back into a
   pattern without parsing it again; only for the Python build and regex engine that compiled
   it, and only programs equal to what ``re.compile`` gives. The lexicon's patterns are
@@ -32,6 +34,7 @@ from typing import Any, TypeVar, cast
 __all__ = [
     "changed",
     "compile_pattern",
+    "derived",
     "export",
     "keep",
     "learn",
@@ -122,6 +125,23 @@ def validated(name: str, contents: Sequence[bytes], build: Callable[[list[bytes]
         return cast(_T, held[1])
     value = build(list(contents))
     _data[name] = (digest.digest(), value)
+    _change()
+    return value
+
+
+def derived(name: str, source: str, build: Callable[[], _T]) -> _T:
+    """``build()``, a value computed from the validated file ``source`` alone (a name given
+    to ``validated``, which must have served it), once for that file's bytes. The value must
+    be plain data (``validated``'s, tuples and frozensets too); the code computing it must be
+    covered by the stamp an export is written with (``policydiff.datacache``)."""
+    held_source = _data.get(source)
+    if held_source is None:  # not read through ``validated``: nothing to key it by
+        return build()
+    held = _data.get(name)
+    if held is not None and held[0] == held_source[0]:
+        return cast(_T, held[1])
+    value = build()
+    _data[name] = (held_source[0], value)
     _change()
     return value
 

@@ -44,6 +44,8 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
+    """A page read into blocks, with its title when it has one."""
+
     title: str | None
     blocks: tuple[Block, ...]
 

@@ -18,12 +18,16 @@ __all__ = ["FORMATS", "Format", "Options", "pieces", "render"]
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """How a report is rendered."""
+
     color: bool = False  # ANSI colours (text on a terminal)
     include_unchanged: bool = False  # list the clauses that did not change too
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
+    """A report format: its name, the module whose ``render`` writes it, and a line of help."""
+
     name: str
     module: str
     help: str

@@ -141,6 +141,8 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """A comparison's changes in the order the reports tell them."""
+
     matters: tuple[Item, ...]  # most important first, at most ``Weights.shown``
     others: tuple[Item, ...]  # the other substantive changes, in document order
     rewordings: tuple[Item, ...]  # substantive in words, the same practice

@@ -34,6 +34,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @dataclass(frozen=True, slots=True)
 class _Paint:
+    """ANSI colours, or none."""
+
     color: bool
 
     def _wrap(self, code: str, text: str) -> str:

@@ -37,6 +37,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Frame:
+    """What one clause states about a practice: its category, polarity and the terms of
+    each slot (actions, data, recipients, conditions …)."""
+
     text: str
     category: str | None = None
     negated: bool = False

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 from policydiff.languages import DEFAULT, has_practices, language, load
-from policydiff.languages._cache import compile_pattern, precompile
+from policydiff.languages._cache import compile_pattern, derived, precompile
 
 __all__ = [
     "CUE",
@@ -45,6 +45,9 @@ FAMILIES = (
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One entry of a lexicon family ("phone_number" in data): its phrases as a pattern's
+    text, its place in the hierarchy and the cues that tell where it may match."""
+
     name: str
     source: str  # the pattern's text, compiled on first use (most entries never run)
     rank: int | None = None
@@ -272,6 +275,9 @@ class Grammar:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """A language's practice lexicon, compiled: the entries of each family, negations,
+    categories and the grammar's small words."""
+
     code: str
     families: dict[str, tuple[Entry, ...]]
     negations: re.Pattern[str]
@@ -338,22 +344,16 @@ def has_lexicon(code: str) -> bool:
 def lexicon(code: str = DEFAULT) -> Lexicon:
     """The compiled practice lexicon of a language (``RuleDataError`` if it has none)."""
     raw = load(code, "practices")
-    families: dict[str, tuple[Entry, ...]] = {}
-    for family in FAMILIES:
-        entries = []
-        for name, spec in raw.get(family, {}).items():
-            entries.append(_entry(name, spec))
-        families[family] = tuple(entries)
+    # The entries are computed from the file alone: once for its bytes (kept between runs).
+    fields = derived(f"{code}/practices.toml:entries", f"{code}/practices.toml", _entries(raw))
+    families = {family: tuple(Entry(*entry) for entry in entries) for family, entries in fields[0]}
     # Compile (once for all runs) the patterns this run may not need but the next may.
     precompile([e.source for entries in families.values() for e in entries], re.I)
     negations = raw.get("negations", {})
     categories = tuple(
         (name, _phrase(list(phrases))) for name, phrases in raw.get("categories", {}).items()
     )
-    category_entries = tuple(
-        _entry(name, {"words": phrases, "category": name})
-        for name, phrases in raw.get("categories", {}).items()
-    )
+    category_entries = tuple(Entry(*entry) for entry in fields[1])
     return Lexicon(
         organisation=_organisation(language(code).legal_forms),
         # A form follows a space or "&" in a name, and a space or no letter follows its word.
@@ -377,18 +377,46 @@ def lexicon(code: str = DEFAULT) -> Lexicon:
     )
 
 
-def _entry(name: str, spec: dict[str, Any]) -> Entry:
+# An entry's fields in ``Entry``'s order, as plain data (what the cache holds).
+_EntryFields = tuple[str, str, int | None, str | None, bool, str | None, frozenset[str], bool, bool]
+
+
+def _entries(
+    raw: Mapping[str, Any],
+) -> Callable[
+    [], tuple[tuple[tuple[str, tuple[_EntryFields, ...]], ...], tuple[_EntryFields, ...]]
+]:
+    """How the lexicon's entries are computed from its file: each family's, then the
+    categories' cue words as entries."""
+
+    def build() -> tuple[
+        tuple[tuple[str, tuple[_EntryFields, ...]], ...], tuple[_EntryFields, ...]
+    ]:
+        families = tuple(
+            (family, tuple(_entry(name, spec) for name, spec in raw.get(family, {}).items()))
+            for family in FAMILIES
+        )
+        categories = tuple(
+            _entry(name, {"words": phrases, "category": name})
+            for name, phrases in raw.get("categories", {}).items()
+        )
+        return families, categories
+
+    return build
+
+
+def _entry(name: str, spec: Mapping[str, Any]) -> _EntryFields:
     cues, anchored, wide = _cues(list(spec["words"]))
-    return Entry(
-        name=name,
-        source=_phrase_source(list(spec["words"])),
-        rank=spec.get("rank"),
-        parent=spec.get("parent"),
-        generic=bool(spec.get("generic", False)),
-        category=spec.get("category"),
-        cues=cues,
-        anchored=anchored,
-        wide=wide,
+    return (
+        name,
+        _phrase_source(list(spec["words"])),
+        spec.get("rank"),
+        spec.get("parent"),
+        bool(spec.get("generic", False)),
+        spec.get("category"),
+        cues,
+        anchored,
+        wide,
     )
 
 
