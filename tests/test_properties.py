@@ -113,8 +113,8 @@ def test_lexicon_entries_match_as_their_patterns_do(parts: list[tuple[str, str, 
 
 
 def test_a_phrase_whose_first_word_runs_past_its_cue_is_tried_everywhere() -> None:
-    from policydiff.semantics.lexicon import _entry
+    from policydiff.semantics.lexicon import Entry, _entry
 
-    entry = _entry("audio", {"words": ["mp3 files"]})  # cue "mp", but the word is "mp3"
+    entry = Entry(*_entry("audio", {"words": ["mp3 files"]}))  # cue "mp", but the word is "mp3"
     assert not entry.anchored
     assert [m.span() for m in entry.finditer(lexicon_words("mp or mp3 files"))] == [(6, 15)]
