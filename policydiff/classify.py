@@ -141,9 +141,9 @@ def classify(
         ):
             return False, "pointer"
         if (
-            kind is ChangeKind.ADDED
-            and reader
-            and not reader.states_practice(text, new[0].lead_in, new[0].section)
+            reader
+            and not reader.states_practice(text, side[0].lead_in, side[0].section)
+            and not reader.names_a_right(text, side[0].lead_in)
         ):
             return False, "states no practice"
         return True, None

@@ -837,3 +837,43 @@ def test_counter_examples_from_review() -> None:
         "We share your payment details with Stripe under a processing agreement.",
     )
     assert ("recipient_added", "widened") in labels(stripe)
+
+
+def _removed(kept: str, gone: str, heading: str = "Terms", lead_in: str = "") -> ClauseChange:
+    head = f"# Privacy Policy\n\n## {heading}\n\n{lead_in}"
+    result = policydiff.compare(f"{head}{kept}\n\n{gone}\n", f"{head}{kept}\n")
+    return next(c for c in result.changes if c.kind is ChangeKind.REMOVED)
+
+
+def test_a_clause_removed_is_read_as_one_added_is() -> None:
+    # Quoted from the bundled Telegram privacy policy (2022-07 → 2026-08): a changelog line
+    # that states no practice is not substantive whether it comes or goes.
+    kept = "We use your phone number to create your account."
+    note = (
+        "This policy has been expanded on August 14, 2018 to add information required by "
+        "the EU data protection law."
+    )
+    gone = _removed(kept, note)
+    assert (gone.substantive, gone.reason) == (False, "states no practice")
+    # A row of a list of recipients names a company: it goes with the data it received
+    # (quoted from hugging-face-privacy-policy 2024-04, "List of third-party service
+    # providers").
+    row = _removed(
+        "* Stripe | Payment | United States",
+        "* Circle CI Software | Integration and testing platform | United States",
+        heading="List of Third-Party Service Providers",
+        lead_in="The following list respects the format Subprocessor | Description of "
+        "Subprocessing | Location of Subprocessing.\n\n",
+    )
+    assert row.substantive
+    assert ("recipient_removed", "narrowed") in labels(row)
+    # An item of a list of choices is a choice (vimeo-privacy-policy 2022-10: "your options …
+    # may include:").
+    option = _removed(
+        "* Public: Anyone can view your video.",
+        "* Hide from Vimeo: Your video will be private, but embeddable anywhere.",
+        heading="Videos",
+        lead_in="On Vimeo.com, for example, your options, which depend on your subscription "
+        "plan, may include:\n\n",
+    )
+    assert option.substantive

@@ -174,6 +174,7 @@ def read_frame(
     text: str, lexicon: Lexicon, *, context: str | None = None, section: str | None = None
 ) -> Frame:
     """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category,
+    and the choice an item of a list of choices is ("your options include: Hide from Vimeo"),
     ``section`` (its section's title: "How to contact us", "Subprocessors") the category
     when neither the clause nor its lead-in names one."""
     matched, first = _slots(text, lexicon)
@@ -181,6 +182,8 @@ def read_frame(
     cues = words(text)
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
+        if not slots["actions"] and not slots["rights"]:
+            slots["rights"] = tuple(_matches(context, lexicon.families["rights"]))
     label = _LABEL.match(text)
     if label and first is not None and first[0] < label.end():
         # "Duration of Processing. Your stream will not be retained …": the label names the
@@ -224,7 +227,11 @@ def read_frame(
     if organisations:
         known = {t.words.lower() for t in slots["recipients"]}
         slots["recipients"] += tuple(t for t in organisations if t.words.lower() not in known)
-    named = bool(category == "contact" and _names(text, lexicon))
+    # Who answers for the policy under a contact section; a company named in a list of
+    # recipients ("Circle CI Software | Integration and testing platform | United States").
+    named = bool(category == "contact" and _names(text, lexicon)) or bool(
+        category == "sharing" and organisations
+    )
     negated = _negated(text, lexicon, first) or bool(
         context and not slots.get("actions") and _negated(context, lexicon, context_first)
     )
@@ -270,7 +277,8 @@ def read_frame(
         text=text,
         category=category,
         # A clause that names no practice of its own does not state one because of its
-        # section, unless it names who answers for the policy there (a representative).
+        # section, unless it names who answers for the policy there (a representative) or
+        # who receives the data (a row of a list of recipients).
         stated=bool(slots["actions"]) or bool(own_category) or named,
         negated=negated,
         slots=slots,
