@@ -877,3 +877,27 @@ def test_a_clause_removed_is_read_as_one_added_is() -> None:
         "plan, may include:\n\n",
     )
     assert option.substantive
+
+
+def test_what_a_new_denial_names_is_promised_in_a_clause_and_in_part_of_a_sentence() -> None:
+    # Quoted from Telegram's privacy policy, 2022-06-19 → 2022-06-23 (voice-to-text): what
+    # the added second verb denies ("and will not use it for … advertising") is no purpose
+    # added, nor is what an added sentence denies once it follows a clause's first.
+    old = (
+        "Since Telegram may rely on a third party, Google LLC, for automatic translation of "
+        "messages, the text of specific messages users choose to translate may be shared "
+        "with Google in order to obtain their translated versions."
+    )
+    change = _modified(
+        old,
+        old + " Google will only access the data to provide a translation and will not use it "
+        "for any other Google products, services, or advertising.",
+    )
+    assert not any(label == "purpose_added" for label, _ in labels(change))
+    # Roblox 2025-11 → 2026-05: "We do not show personalized ads to users under the age of 18".
+    ads = _modified(
+        "We use information about you to show you ads.",
+        "We use information about you to show you ads. We do not show personalized ads to "
+        "users under the age of 18.",
+    )
+    assert ("data_added", "widened") not in labels(ads)

@@ -157,6 +157,9 @@ def contrast(
                 None if old.negated else f"not {verb}",
             )
 
+    # The sentences that deny what they say and are new ("We do not show personalized ads to
+    # users under the age of 18", added to a clause or in a new one).
+    promises = tuple(p for p in denials(new) if p not in old.text)
     for family, label, noun in (
         ("data", "data", "data"),
         ("recipients", "recipient", "recipients"),
@@ -167,9 +170,8 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
-        promises = denials(new) if not old.text else ()
-        if promises and family in ("data", "recipients"):
-            # In a new clause, what only a sentence denying it names is promised, not done.
+        if promises and family in ("data", "recipients", "purposes"):
+            # What only a new sentence denying it names is promised, not done.
             promised = [t for t in added if _only_in(t.words, new.text, promises)]
             added = [t for t in added if t not in promised]
         if fine or family == "recipients":
@@ -238,9 +240,9 @@ def contrast(
                 None,
             )
 
-    if not old.text:
+    if promises and not old.text:
         named = [t.words for t in new.get("safeguards")]
-        for sentence in denials(new):
+        for sentence in promises:
             if any(words in sentence for words in named):
                 continue  # the safeguard it names says it already
             add(

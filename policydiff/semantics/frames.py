@@ -289,6 +289,8 @@ def read_frame(
 
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý«\"“])")
+# Where the parts of a sentence meet: a semicolon, a dash between spaces, a bracket.
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|\s[-–—]\s|[()])\s*")
 
 
 def denials(frame: Frame) -> tuple[str, ...]:
@@ -308,13 +310,21 @@ def _denials_of(text: str, code: str) -> tuple[str, ...]:
 
 
 def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
-    """The sentences of a clause, after its first, whose own first action is denied."""
-    sentences = _SENTENCES.split(text)
-    if len(sentences) < 2:
+    """The sentences of a clause, and the parts of its sentences (after a semicolon or a
+    dash, inside brackets, a second verb: "and will not use"), after its first, whose own
+    first action is denied."""
+    parts = [
+        verb
+        for sentence in _SENTENCES.split(text)
+        for part in _CLAUSE_BREAK.split(sentence)
+        for verb in lexicon.grammar.coordination.split(part)
+        if verb.strip()
+    ]
+    if len(parts) < 2:
         return ()
     return tuple(
         sentence
-        for sentence in sentences[1:]
+        for sentence in parts[1:]
         # (finding a sentence's actions costs more than looking for a negation in it)
         if lexicon.negation_words.search(sentence)
         and _negated(sentence, lexicon, _first_action(sentence, lexicon))

@@ -261,6 +261,8 @@ class Grammar:
     own: re.Pattern[str] | None  # "our", "the following": contact data that is the company's
     channel: re.Pattern[str]  # an address, a link or a number after contact data, its preposition
     topic: re.Pattern[str] | None  # "Purposes of Processing.": a label naming what a clause lists
+    # Where a second verb of a sentence begins ("… and will not use it for advertising").
+    coordination: re.Pattern[str]
     separator: re.Pattern[str]  # what separates a list's members: ",", ";", "/", "and", "or"
     edge: re.Pattern[str]  # a separator at an edit's own start or end (" or cooperate", "and to")
     purpose_list: re.Pattern[str] | None  # "for the following purposes:": a list of purposes opens
@@ -522,6 +524,14 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
             re.I,
         ),
         topic=_topics(raw.get("topics")),
+        coordination=compile_pattern(
+            r",?\s+(?:"
+            + conjunctions
+            + r")\s+(?=(?:"
+            + _alternation(raw.get("modal_verbs", ["may"]))
+            + r")\b)",
+            re.I,
+        ),
         separator=compile_pattern(r"\s*(?:,|;|/|\||&|\b(?:" + conjunctions + r")\b)\s*", re.I),
         edge=compile_pattern(
             r"^\s*(?:,|;|&|(?:"
