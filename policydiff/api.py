@@ -60,7 +60,7 @@ class Result(Comparison):
 
 def _result(comparison: Comparison) -> Result:
     c = comparison
-    return Result(c.old, c.new, c.old_document, c.new_document, c.changes)
+    return Result(c.old, c.new, c.old_document, c.new_document, c.changes, c.warnings)
 
 
 def compare(

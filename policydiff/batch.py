@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from policydiff.comparison import compare_documents, read_document
+from policydiff.comparison import compare_documents, comparison_of, read_document
 from policydiff.errors import SourceError, SourceNotFound
 from policydiff.files import write_atomic
-from policydiff.models import ClauseChange, Comparison, Document, Snapshot
+from policydiff.models import ClauseChange, Document, Snapshot
 from policydiff.report.story import importance
 from policydiff.versions import (
     Version,
@@ -361,7 +361,7 @@ def _compare(task: Task) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 snapshot = records[index].snapshot
                 held[index] = (snapshot, read_document(snapshot))
         (old, old_document), (new, new_document) = held[old_index], held[new_index]
-        comparison = Comparison(
+        comparison = comparison_of(
             old, new, old_document, new_document, compare_documents(old_document, new_document)
         )
         key = {

@@ -24,7 +24,14 @@ from policydiff.normalize import DEFAULT_MAX_BYTES, parse
 from policydiff.segment import segment
 from policydiff.semantics import PracticeReader, annotate, practice_reader
 
-__all__ = ["clear_caches", "compare_documents", "compare_snapshots", "read_document"]
+__all__ = [
+    "capture_warnings",
+    "clear_caches",
+    "compare_documents",
+    "compare_snapshots",
+    "comparison_of",
+    "read_document",
+]
 
 # Histories hold the same bytes many times (176 captures of Telegram's terms are 46 texts):
 # the documents last read, by content digest and everything else the reading depends on.
@@ -94,7 +101,71 @@ def compare_snapshots(
     old_doc = read_document(old, selector=selector, max_bytes=max_bytes)
     new_doc = read_document(new, selector=selector, max_bytes=max_bytes)
     changes = compare_documents(old_doc, new_doc, semantics=semantics)
-    return Comparison(old, new, old_doc, new_doc, changes)
+    return comparison_of(old, new, old_doc, new_doc, changes)
+
+
+def comparison_of(
+    old: Snapshot,
+    new: Snapshot,
+    old_document: Document,
+    new_document: Document,
+    changes: tuple[ClauseChange, ...],
+) -> Comparison:
+    """The comparison of two read versions, with the warnings their capture calls for."""
+    warnings = capture_warnings(old_document, new_document, changes)
+    return Comparison(old, new, old_document, new_document, changes, warnings)
+
+
+# A capture cut short: at least this many of the old version's last clauses, and this share
+# of all of them, gone with nothing in their place.
+CUT_CLAUSES = 5
+CUT_SHARE = 0.15
+# Another page: the versions share less than this share of the longer one's clauses, and
+# their titles differ or one is this many times as long as the other.
+SHARED_SHARE = 0.25
+SIZE_JUMP = 3
+
+
+def capture_warnings(
+    old: Document, new: Document, changes: tuple[ClauseChange, ...]
+) -> tuple[str, ...]:
+    """Signs that a version was not captured as published, which no clause shows on its own:
+    a page cut short (the old version's tail gone, nothing after it), or another page (a
+    different title or size, few clauses in common). Archives do both."""
+    old_count, new_count = len(old.clauses), len(new.clauses)
+    if not old_count or not new_count:
+        return ()
+    warnings = []
+    tail = 0
+    kept = {c.text for c in new.clauses}
+    for change in reversed(changes):
+        if change.kind is not ChangeKind.REMOVED:
+            break
+        tail += sum(c.text not in kept for c in change.old)  # a second copy gone loses nothing
+    if tail >= CUT_CLAUSES and tail >= CUT_SHARE * old_count:
+        warnings.append(
+            f"the new version ends early: the last {tail} of the old version's {old_count} "
+            "clauses are gone and nothing takes their place; if the page was cut short when "
+            "it was captured, these removals are not changes of the policy"
+        )
+    shared = sum(
+        len(c.new)
+        for c in changes
+        if c.kind in (ChangeKind.UNCHANGED, ChangeKind.MODIFIED, ChangeKind.MOVED)
+    )
+    longer, shorter = max(old_count, new_count), min(old_count, new_count)
+    retitled = " ".join(old.title.lower().split()) != " ".join(new.title.lower().split())
+    if (
+        not warnings  # a page cut short shares little with the whole one, of course
+        and shared < SHARED_SHARE * longer
+        and (retitled or longer >= SIZE_JUMP * shorter)
+    ):
+        titles = f" (title {old.title!r} → {new.title!r})" if retitled else ""
+        warnings.append(
+            f"the versions share {shared} of {longer} clauses{titles}: they may be different "
+            "pages (an archive's capture of another page) or a rewrite from scratch"
+        )
+    return tuple(warnings)
 
 
 def compare_documents(
@@ -118,10 +189,13 @@ def compare_documents(
         if kind is ChangeKind.MODIFIED
     }
     renames = find_renames(ops_of.values(), lang)
+    kept = _copies(drafts, old_clauses, new_clauses)
     changes = []
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
         substantive, reason = classify(kind, before, after, ops, renames, lang, reader)
+        if substantive and index in kept:
+            substantive, reason = False, kept[index]
         changes.append(
             ClauseChange(
                 kind=kind,
@@ -142,6 +216,11 @@ def compare_documents(
 Draft = tuple[ChangeKind, tuple[Clause, ...], tuple[Clause, ...], float, bool]
 # How alike two clauses stating the same practice must at least be to be one clause rewritten.
 SAME_PRACTICE_SIMILARITY = 0.5
+# Why a clause that came or went is no change: the other version holds its words.
+ALREADY_THERE, STILL_THERE = "already in the old version", "still in the new version"
+# A clause of at least this many words found word for word anywhere in the other version is
+# a copy of it, whatever its headings.
+COPY_WORDS = 8
 # More added clauses than this stating one practice: too many to pair one by one.
 SAME_PRACTICE_GROUP = 50
 
@@ -187,6 +266,32 @@ def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
         gone |= {i, j}
         merged[j] = (ChangeKind.MODIFIED, drafts[i][1], drafts[j][2], score, True)
     return [merged.get(k, d) for k, d in enumerate(drafts) if k not in gone or k in merged]
+
+
+def _copies(
+    drafts: list[Draft], old: tuple[Clause, ...], new: tuple[Clause, ...]
+) -> dict[int, str]:
+    """Clauses added or removed whose very words the other version still holds, under the
+    same headings or, for a sentence of some length, anywhere: one copy of a repeated clause
+    came or went (a page captured with its text twice), the policy did not change."""
+    # What an added clause is looked up in, and a removed one.
+    others = {ChangeKind.ADDED: old, ChangeKind.REMOVED: new}
+    if not any(draft[0] in others for draft in drafts):
+        return {}
+    placed = {kind: {(c.section_path, c.text) for c in side} for kind, side in others.items()}
+    texts = {kind: {c.text for c in side} for kind, side in others.items()}
+    found: dict[int, str] = {}
+    for index, (kind, before, after, _, _) in enumerate(drafts):
+        side = after if kind is ChangeKind.ADDED else before
+        if kind not in others or not side:
+            continue
+        if all(
+            (c.section_path, c.text) in placed[kind]
+            or (len(c.text.split()) >= COPY_WORDS and c.text in texts[kind])
+            for c in side
+        ):
+            found[index] = ALREADY_THERE if kind is ChangeKind.ADDED else STILL_THERE
+    return found
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

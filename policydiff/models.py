@@ -262,6 +262,9 @@ class Comparison:
     old_document: Document
     new_document: Document
     changes: tuple[ClauseChange, ...]
+    # Signs that a version was not captured as published (cut short, another page): the
+    # changes are then not all changes of the policy.
+    warnings: tuple[str, ...] = ()
 
     @property
     def summary(self) -> Summary:
@@ -306,14 +309,17 @@ class Comparison:
             for c in self.changes
             if include_unchanged or c.kind is not ChangeKind.UNCHANGED
         ]
-        return {
+        result: dict[str, Any] = {
             "schema": SCHEMA,
             "old": _source_to_dict(self.old, self.old_document),
             "new": _source_to_dict(self.new, self.new_document),
             "summary": asdict(self.summary),
             "verdicts": self.verdicts,
-            "changes": changes,
         }
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
+        result["changes"] = changes
+        return result
 
 
 SCHEMA = "policydiff.comparison/1"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from policydiff.comparison import compare_documents, read_document
+from policydiff.comparison import compare_documents, comparison_of, read_document
 from policydiff.models import ChangeKind, ClauseChange, Comparison, Document, Snapshot, Verdict
 from policydiff.semantics import describe
 
@@ -247,7 +247,7 @@ def build_timeline(
         key = (_fingerprint(old.document), _fingerprint(new.document))
         changes = seen.get(key) or compare_documents(old.document, new.document)
         seen[key] = changes
-        comparison = Comparison(old.snapshot, new.snapshot, old.document, new.document, changes)
+        comparison = comparison_of(old.snapshot, new.snapshot, old.document, new.document, changes)
         # A page that goes back to an earlier text (A → B → A) is a revert, not a new change.
         earlier = texts.setdefault(_text_key(new.document), index)
         back_to = versions[earlier].snapshot if earlier < index else None

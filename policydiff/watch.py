@@ -32,7 +32,7 @@ from urllib.parse import quote
 from policydiff import notify, versions
 from policydiff.archive.http import Session
 from policydiff.archive.wayback import IA, WaybackArchive
-from policydiff.comparison import compare_documents, read_document
+from policydiff.comparison import compare_documents, comparison_of, read_document
 from policydiff.errors import PolicydiffError
 from policydiff.files import write_json, write_text
 from policydiff.models import Clause, Comparison, Document, Section, Snapshot
@@ -418,7 +418,7 @@ def _fetch(
 def _compare(old: Snapshot, new: Snapshot, policy: Policy) -> Comparison:
     old_doc = without_ignored(read_document(old, selector=policy.selector), policy.ignore)
     new_doc = without_ignored(read_document(new, selector=policy.selector), policy.ignore)
-    return Comparison(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
+    return comparison_of(old, new, old_doc, new_doc, compare_documents(old_doc, new_doc))
 
 
 def without_ignored(document: Document, ignore: Iterable[str]) -> Document:

@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import pytest
 from conftest import (
+    DATA,
     HEADLINE_NEW,
     HEADLINE_OLD,
     HTML_DE_NEW,
@@ -155,3 +156,28 @@ def test_to_dict_follows_the_contract(headline: Comparison) -> None:
     assert set(change["old"]) >= {"id", "number", "section", "text"}
     assert len(headline.to_dict(include_unchanged=True)["changes"]) == 183
     assert PRIVACY.name == "privacy"
+
+
+def test_a_capture_cut_short_or_doubled_is_told_not_taken_for_changes() -> None:
+    """Archives capture pages cut short, twice over or another page altogether: a copy of a
+    clause that comes or goes is no change of the policy, and the comparison says when the
+    new version ends early or shares little with the old."""
+    whole = HEADLINE_NEW.read_text("utf-8")
+    # A second copy of the text on the page, without the title (its first two lines).
+    twice = policydiff.compare(whole.rstrip() + "\n\n" + whole.split("\n", 2)[2], whole)
+    assert twice.summary.substantive == 0
+    assert any(c.reason == "still in the new version" for c in twice.changes)
+    assert not twice.warnings
+    lines = whole.splitlines()
+    cut = policydiff.compare(whole, "\n".join(lines[: len(lines) // 2]))
+    assert len(cut.warnings) == 1 and "ends early" in cut.warnings[0]
+    assert cut.to_dict()["warnings"] == list(cut.warnings)
+    assert "Warning: the new version ends early" in cut.to_text()
+    assert "Warning:" in cut.to_markdown() and 'class="warning"' in cut.to_html()
+    # Another page (as when an archive's capture of a URL holds another document): Zoom's
+    # terms of service in place of Telegram's privacy policy.
+    elsewhere = policydiff.compare(HEADLINE_NEW, DATA / "zoom_terms_2023-08-07.md")
+    assert any("share" in w for w in elsewhere.warnings)
+    # The headline pair: nothing to warn of, and its JSON has no warnings key.
+    headline = policydiff.compare(HEADLINE_OLD, HEADLINE_NEW)
+    assert not headline.warnings and "warnings" not in headline.to_dict()

@@ -191,6 +191,8 @@ def _body(comparison: Comparison, title: str) -> Iterator[str]:
     when = dates(comparison)
     if when:
         yield f'<p class="when">{escape(when)}</p>'
+    for warning in comparison.warnings:
+        yield f'<p class="warning" role="note"><strong>Warning:</strong> {escape(warning)}.</p>'
     yield "</header>"
     yield '<section class="summary" aria-label="What matters"><h2>What matters</h2>'
     yield from matters_html(told)

@@ -49,6 +49,9 @@ def _lines(comparison: Comparison) -> Iterator[str]:
     when = dates(comparison)
     yield f"## What changed in {escape_markdown(title)}" + (f" ({when})" if when else "")
     yield ""
+    for warning in comparison.warnings:
+        yield f"> **Warning:** {escape_markdown(warning)}."
+        yield ""
     yield "**What matters**"
     yield ""
     if not told.matters:

@@ -74,6 +74,8 @@ def _lines(
     told = story(comparison)
     summary = comparison.summary
     yield paint.bold(f"What matters in {headline_title(comparison)}{_dates(comparison)}")
+    for warning in comparison.warnings:
+        yield from _para(f"Warning: {warning}.", width, "  ", "    ", paint.bold)
     if not told.matters:
         yield "  No substantive change."
     for number, item in enumerate(told.matters, start=1):
