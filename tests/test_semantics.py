@@ -901,3 +901,44 @@ def test_what_a_new_denial_names_is_promised_in_a_clause_and_in_part_of_a_senten
         "users under the age of 18.",
     )
     assert ("data_added", "widened") not in labels(ads)
+
+
+def test_titles_of_documents_and_ways_to_reach_the_company_are_no_data() -> None:
+    from policydiff.semantics import frame_of
+    from policydiff.semantics.lexicon import lexicon
+
+    english, french = lexicon("en"), lexicon("fr")
+    # Quoted from amazon.com's privacy notice (2024-03): the words of a notice's title.
+    pointer = frame_of(
+        "Please read our Additional State-Specific Privacy Disclosures and Consumer Health "
+        "Data Privacy Disclosure for additional information about the processing of your "
+        "personal data.",
+        None,
+        english,
+    )
+    assert "Health" not in {t.words for t in pointer.get("data")}
+    assert not [t for t in pointer.get("actions") if t.words.startswith("Disclosure")]
+    # Stack Overflow 2021-03: a notice joining a list of notices is no recipient.
+    notices = _modified(
+        "This notice applies alongside the Privacy Notice for Stack Overflow Teams and the "
+        "Cookie Policy.",
+        "This notice applies alongside the Privacy Notice for Stack Overflow Teams, Free "
+        "Privacy Notice for Stack Overflow Teams, and the Cookie Policy.",
+    )
+    assert not [label for label, _ in labels(notices) if label == "recipient_added"]
+    # Rue du Commerce 2021-01 and BlaBlaCar 2023-10: in a clause on exercising rights, "par
+    # email" and an address hidden from robots are how to write, not data collected.
+    rights = frame_of(
+        "Pour exercer vos droits, il vous suffit d'écrire au délégué, ou par email à "
+        "l'adresse suivante : dpo@rueducommerce.com",
+        None,
+        french,
+    )
+    assert rights.category == "rights" and not rights.get("data")
+    hidden = frame_of(
+        "Ces droits peuvent être exercés par courrier ou à [email protected] pour exercer "
+        "vos droits.",
+        None,
+        french,
+    )
+    assert "email" not in {t.name for t in hidden.get("data")}

@@ -126,6 +126,25 @@ def _names(text: str, lexicon: Lexicon) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in lexicon.organisation.finditer(text))
 
 
+def _titles(text: str, lexicon: Lexicon, cues: Words) -> list[tuple[int, int]]:
+    """Where the titles of laws, notices and other documents stand in a text."""
+    title = lexicon.grammar.title
+    if title is None or not cues.may_hold(lexicon.grammar.title_cues):
+        return []
+    return [m.span() for m in title.finditer(text) if " " in m.group(0)]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 @cache
 def _units(lexicon: Lexicon) -> frozenset[str] | None:
     """The cues of the units of time a period is counted in (after a space, a whole word in
@@ -210,8 +229,11 @@ def read_frame(
     category = own_category or section_category
     # Words inside a company's name are no data or purpose ("DATA BUSINESS SERVICES GmbH").
     names = list(_names(text, lexicon))
-    if names:
-        inside = _inside_names(text, names)
+    titles = _titles(text, lexicon, cues)
+    if names or titles:
+        # ... nor are those inside a document's title ("Consumer Health Data Privacy
+        # Disclosure", "California Consumer Privacy Act").
+        inside = _inside_names(text, _merged(names + titles))
         for family in ("data", "purposes", "recipients", "actions"):
             slots[family] = tuple(t for t in slots[family] if not inside(t.words))
     channels = _channel_entries(lexicon)
@@ -221,7 +243,8 @@ def read_frame(
         slots["data"] = tuple(
             t
             for t in slots["data"]
-            if t.name not in channels or not _channel(text, t.words, lexicon.grammar)
+            if t.name not in channels
+            or not _channel(text, t.words, lexicon.grammar, category in _REACHING)
         )
     organisations = _organisations(text, lexicon, slots, context, section, category)
     if organisations:
@@ -376,14 +399,23 @@ def _channel_entries(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(e.name for e in lexicon.families["data"] if e.parent == "contact_data")
 
 
-def _channel(text: str, words: str, grammar: Grammar) -> bool:
+# An e-mail address hidden from robots, as Cloudflare serves it in every page's language.
+_HIDDEN_ADDRESS = "[email protected]"
+# Clauses about reaching the company: there "by e-mail" is how, not what is collected.
+_REACHING = frozenset({"contact", "rights"})
+
+
+def _channel(text: str, words: str, grammar: Grammar, reaching: bool = False) -> bool:
     """True when every place ``words`` stand in ``text`` names a way to reach the company
-    ("by e-mail at privacy@example.com", "our postal address")."""
+    ("by e-mail at privacy@example.com", "our postal address", and where the clause is about
+    reaching it, "or by email")."""
     places = _places(text, words)
-    own = grammar.own
+    own, means = grammar.own, grammar.means if reaching else None
     return bool(places) and all(
         grammar.channel.match(text[start + len(words) : start + len(words) + 60])
         or (own is not None and own.search(text[:start][-40:]))
+        or (means is not None and means.search(text[:start][-20:]))
+        or text.startswith(_HIDDEN_ADDRESS, start - 1)
         for start in places
     )
 

@@ -259,8 +259,12 @@ class Grammar:
     joiner: re.Pattern[str] | None  # "as well as": joins a long member to a list
     head_end: re.Pattern[str] | None  # "that", "with": where a list member's head ends
     own: re.Pattern[str] | None  # "our", "the following": contact data that is the company's
+    means: re.Pattern[str] | None  # "by", "via": a way to reach someone follows
     channel: re.Pattern[str]  # an address, a link or a number after contact data, its preposition
     topic: re.Pattern[str] | None  # "Purposes of Processing.": a label naming what a clause lists
+    # The title of a law, notice or other document ("California Consumer Privacy Act",
+    # "Consumer Health Data Privacy Disclosure"): its words name no data, purpose or act.
+    title: re.Pattern[str] | None
     # Where a second verb of a sentence begins ("… and will not use it for advertising").
     coordination: re.Pattern[str]
     separator: re.Pattern[str]  # what separates a list's members: ",", ";", "/", "and", "or"
@@ -273,6 +277,7 @@ class Grammar:
     # The cues of the words ``forever`` and ``age`` begin with (``Words.may_hold``).
     forever_cues: frozenset[str] | None = None
     age_cues: frozenset[str] | None = None
+    title_cues: frozenset[str] | None = None  # the document nouns: a text without any has no title
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +439,19 @@ def _organisation(legal_forms: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+def _title(nouns: list[str] | None) -> re.Pattern[str] | None:
+    """Capitalised words ending in a capitalised document noun, and what it is "of": "Privacy
+    Policy", "Children's Educational Privacy Statement", "Terms of Service"."""
+    if not nouns:
+        return None
+    capitalised = _alternation([n[:1].upper() + n[1:] for n in nouns])
+    word = r"[A-Z][\w'’-]{0,60}"
+    return compile_pattern(
+        rf"\b(?:{word}\s+(?:(?:of|for|and|the|on|&)\s+)?){{0,6}}(?:{capitalised})\b"
+        rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?"
+    )
+
+
 def _forms(legal_forms: frozenset[str]) -> list[str]:
     """The legal forms a company's name may end in, as the organisation pattern holds them."""
     # Longest first; in a fixed order (a set has none), so the pattern is the same every run.
@@ -517,6 +535,7 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         joiner=_words_pattern(raw.get("joiners"), r"(?:(?<![\w-])(?:{0}))\s*$|^\s*(?:{0})\b"),
         head_end=_words_pattern(raw.get("head_ends"), r"(?<![\w-])(?:{})(?![\w-])"),
         own=_words_pattern(raw.get("own_markers"), r"(?<![\w-])(?:{})\s+(?:[\w-]+\s+)?$"),
+        means=_words_pattern(raw.get("channel_means"), r"(?<![\w-])(?:{})\s+$"),
         channel=compile_pattern(
             r"^[\s:,\"“«(]*(?:(?:"
             + _alternation(raw.get("channel_prepositions", ["at"]))
@@ -524,6 +543,8 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
             re.I,
         ),
         topic=_topics(raw.get("topics")),
+        title=_title(raw.get("document_nouns")),
+        title_cues=word_cues(raw.get("document_nouns", [])),
         coordination=compile_pattern(
             r",?\s+(?:"
             + conjunctions

@@ -59,6 +59,8 @@ def member_findings(
     for sign, text, before, after in _edits(ops):
         if grammar.examples is not None and grammar.examples.search(text + " "):
             continue  # "(e.g., CommunitySift)": an example of the list, not a member
+        if grammar.title is not None and grammar.title.fullmatch(text.strip(" ,;.")):
+            continue  # "Free Privacy Notice for Stack Overflow Teams": a document, no member
         words = [w for w in _WORD.findall(text.lower()) if w not in lang.stopwords]
         if not words or set(words) <= (came if sign == "-" else gone):
             continue
