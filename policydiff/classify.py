@@ -163,11 +163,16 @@ def classify(
         return False, "section reference renumbered"
     undated = strip_dates(old_text, lang)
     if (
-        len(new_text.split()) <= 12
-        and undated is not None
+        undated is not None
         and undated == strip_dates(new_text, lang)
+        and (
+            len(new_text.split()) <= 12
+            or (reader and not reader.states_practice(new_text, new[0].lead_in, new[0].section))
+        )
     ):
-        # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF").
+        # A short line whose only change is a date ("Effective 1 July 2023 | Download PDF"),
+        # or a longer one that states no practice ("This Privacy Policy applies from May 21,
+        # 2025. The previous version, available here, applies until then.").
         return False, "date"
     substantive, reason = _edits(ops, renames, lang)
     if substantive and reader and _paraphrase(ops, old, new, reader, lang):

@@ -942,3 +942,24 @@ def test_titles_of_documents_and_ways_to_reach_the_company_are_no_data() -> None
         french,
     )
     assert "email" not in {t.name for t in hidden.get("data")}
+
+
+def test_a_choice_goes_with_its_practice_and_a_date_alone_is_no_change() -> None:
+    # Quoted from Tumblr's privacy policy (2023-01 → 2023-05): the email lookup and its
+    # opt-out deleted together narrow the policy; no choice was taken from the user.
+    kept = (
+        "Account Information: When you create an account on the Services, we'll ask you for "
+        "information such as your username, password, age, and email address. We use your "
+        "age to verify that you can lawfully use the Services. We use your email address to "
+        "verify your Account and to communicate with you, as described in more detail below."
+    )
+    lookup = _modified(
+        kept + " We also allow users to look for their friends by email address; you can, "
+        "however, opt out of email lookup through your Account Settings.",
+        kept,
+    )
+    assert not [label for label, _ in labels(lookup) if label == "right_removed"]
+    # Tinder 2025-05 → 2025-10: only the date of a line that states no practice changed.
+    line = "This Privacy Policy applies from {}. The previous version, available here, applies until then."
+    dated = _modified(line.format("May 21, 2025"), line.format("October 10, 2025"))
+    assert (dated.substantive, dated.reason) == (False, "date")

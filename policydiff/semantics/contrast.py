@@ -21,6 +21,8 @@ _ATTACHED = {"safeguard_added", "safeguard_removed", "notice_changed", "reworded
 # Families compared word by word inside one lexicon entry: "likes, shares" → "likes,
 # bookmarks, shares" adds data although both are usage data.
 _FINE = {"data", "rights"}
+# The rights that are choices about one practice (lexicon entry names).
+_CHOICES = frozenset({"opt_out", "settings", "withdraw_consent"})
 
 
 def _flip(direction: Direction, negated: bool) -> Direction:
@@ -326,7 +328,15 @@ def contrast(
                 None,
                 term.words,
             )
+    # A choice about a practice goes with the practice: where data left the clause with it
+    # ("We also allow users to look for their friends by email address; you can, however,
+    # opt out of email lookup" deleted), the choice removed takes nothing from the user.
+    data_gone = set(_specific(old.get("data"), generic, True)) - set(
+        _specific(new.get("data"), generic, True)
+    )
     for name, term in before.items():
+        if data_gone and term.name in _CHOICES:
+            continue
         if name not in after and old.states_practice and new.states_practice:
             add(
                 "right_removed",
