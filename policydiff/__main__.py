@@ -1,3 +1,3 @@
-from policydiff.cli import run
+from policydiff.program import run
 
 run()

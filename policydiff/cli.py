@@ -294,7 +294,9 @@ def main() -> None:
     """
     from policydiff import datacache
 
-    datacache.use()  # the language data as the last run left it (~/.cache/policydiff)
+    # The language data as the last run left it (~/.cache/policydiff); the program has read
+    # it already (policydiff.program), a caller of ``main`` has not.
+    datacache.use()
 
 
 @main.command(short_help="Compare two versions of a policy, clause by clause.")
@@ -1019,8 +1021,8 @@ def _done(code: int) -> NoReturn:
 
 
 def run() -> None:
-    """The ``policydiff`` program (console script, ``python -m policydiff``): ``main``, and
-    after a command's normal end (``_done``) an exit that leaves the freeing of the process's
+    """The command line as the ``policydiff`` program runs it (``policydiff.program``, which
+    reads the language cache first): ``main``, and after a command's normal end (``_done``) an exit that leaves the freeing of the process's
     memory to the operating system: standard streams flushed and exit handlers run (the
     language cache written), then ``os._exit``. Tearing the interpreter down object by
     object costs about 10 ms after a comparison, a tenth of the command (mypy and Mercurial

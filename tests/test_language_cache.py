@@ -214,3 +214,28 @@ def test_a_second_run_reads_the_cache_writes_nothing_and_says_the_same(tmp_path:
     cache.write_bytes(b"\x00" * 64)
     assert _compare(str(tmp_path)) == cold
     assert cache.read_bytes() == written[1]
+
+
+def test_the_program_reads_the_cache_before_it_imports_the_command_line(tmp_path: Path) -> None:
+    """``policydiff.program`` (the console script) reads the cache first, so that the patterns
+    click's and the standard library's modules compile when imported are found compiled."""
+    code = (
+        "import sys\n"
+        "from policydiff import datacache\n"
+        "use = datacache.use\n"
+        "def spy():\n"
+        "    print('click' in sys.modules, 'policydiff.cli' in sys.modules, flush=True)\n"
+        "    use()\n"
+        "datacache.use = spy\n"
+        "sys.argv = ['policydiff', '--version']\n"
+        "from policydiff.program import run\n"
+        "run()\n"
+    )
+    env = {**os.environ, "POLICYDIFF_CACHE": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    first, version = done.stdout.splitlines()
+    assert first == "False False"
+    assert version.startswith("policydiff, version")
