@@ -15,8 +15,9 @@ Rows:
 2. ``policydiff compare A.md B.md`` as a process (the console script) against a bare
    ``python -c pass``, both in a virtual environment as a user's after ``pip install`` (not
    the development one, whose editable install slows every start), the language cache
-   written by an earlier run; the first start without it; and the modules that take longest
-   to import;
+   written by an earlier run; the first start without it; the modules that take longest
+   to import; and the floor under it: the libraries it uses imported alone, its comparison
+   in a script without the command line or the report, then with the text report;
 3. the 39 consecutive comparisons of the bundled Telegram history, against difflib over
    the same files' lines, and what the findings (semantics) add;
 4. the timeline of the 176 versions of Telegram's terms of service (../shared/corpus);
@@ -267,6 +268,61 @@ def _process_start(rounds: int, work: Path) -> None:
     loaded = set(tops)
     for unwanted in ("requests", "scipy", "numpy", "bs4"):
         print(f"     {unwanted}: {'IMPORTED' if unwanted in loaded else 'not imported'}")
+    _floor(python, env, rounds, got)
+
+
+# The floor under the command: the same work with less around it. The comparison as the
+# command does it (the language cache read first; the process ended as the command ends
+# it: exit handlers run, then os._exit), without the command line and, unless the third
+# argument is "text", without the report.
+FLOOR_LIBRARIES = "import re, diff_match_patch, rapidfuzz.fuzz"
+FLOOR_COMPARE = """\
+import atexit, os, sys
+from policydiff import datacache
+datacache.use()
+from policydiff.comparison import compare_snapshots
+from policydiff.sources import read_file
+result = compare_snapshots(read_file(sys.argv[1]), read_file(sys.argv[2]))
+if sys.argv[3:] == ["text"]:
+    from policydiff.report import Options, render
+    sys.stdout.write(render(result, "text", Options()))
+sys.stdout.flush()
+atexit._run_exitfuncs()
+os._exit(0)
+"""
+
+
+def _floor(python: str, env: dict[str, str], rounds: int, command: Figures) -> None:
+    """What the command's work costs with less around it, each figure against the bare
+    start in the same venv (interleaved, the median of the per-round ratios)."""
+    pair = list(map(str, HEADLINE))
+    subjects = [
+        (
+            "the libraries compare uses, imported alone (re, diff_match_patch, rapidfuzz)",
+            [python, "-c", FLOOR_LIBRARIES],
+        ),
+        (
+            "compare's work alone: no command line, no report (a script)",
+            [python, "-c", FLOOR_COMPARE, *pair],
+        ),
+        ("the same with the text report written", [python, "-c", FLOOR_COMPARE, *pair, "text"]),
+    ]
+
+    def run(args: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(args, capture_output=True, env=env, check=True)
+
+    print("     the floor, each against the bare start in the same venv:")
+    figures = []
+    for meaning, args in subjects:
+        run(args)()  # bytecode written
+        got = interleaved(run(args), run([python, "-c", "pass"]), rounds)
+        figures.append(got)
+        print(f"       {meaning}: {got.wall * 1000:.0f} ms = {got.ratio:.1f}x")
+    print(
+        f"       the command line around it (click, the commands, the output): "
+        f"{(command.wall - figures[-1].wall) * 1000:.0f} ms more (the command: "
+        f"{command.wall * 1000:.0f} ms = {command.ratio:.1f}x)"
+    )
 
 
 # 3 ---------------------------------------------------------------------------------------
