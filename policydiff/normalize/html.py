@@ -20,6 +20,7 @@ from policydiff.normalize.blocks import (
 )
 from policydiff.normalize.numbering import split_item_number, split_number
 from policydiff.normalize.page import MAX_DEPTH, Survey, remove
+from policydiff.normalize.soup import make_soup
 from policydiff.normalize.text import cached_canon as canon  # the next version repeats most
 
 __all__ = ["MAX_DEPTH", "parse_html", "unwayback_url"]
@@ -78,7 +79,7 @@ def parse_html(text: str, selector: str | None = None, base_url: str | None = No
     """The blocks of an HTML page; ``base_url`` resolves relative links."""
     text = _without_toolbar(text)
     _check_depth_early(text)
-    soup = BeautifulSoup(text, "lxml")
+    soup = make_soup(text)  # BeautifulSoup(text, "lxml"), built leaner
     page = Survey(soup)
     title = page.title()
     remove(page.doomed)
