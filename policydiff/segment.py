@@ -51,6 +51,7 @@ def segment(
     code = language or _detect(" ".join(b.text for b in parsed.blocks[:60])[:_SAMPLE])
     lang = languages.language(code)
     stack: list[tuple[int, str]] = []  # open headings: (level, text)
+    path: tuple[str, ...] = ()  # their texts
     sections: list[Section] = []
     current_heading, current_level, current_number = "", 0, None
     clauses: list[Clause] = []
@@ -69,7 +70,7 @@ def segment(
                 stack.pop()
             stack.append((block.level, block.text))
             current_heading, current_level, current_number = block.text, block.level, block.number
-        path = tuple(text for _, text in stack)
+            path = tuple(text for _, text in stack)
         role = _role(block, previous, lang, in_changelog)
         # A changelog runs from its heading to the next heading: a date line ("Update Notes
         # (July 19, 2024):"), a heading, or a short label line ("Terms of Service Update Notes:").

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -559,11 +560,14 @@ def language(code: str) -> Language:
 
 def detect(text: str, sample: int = 20_000) -> str:
     """The code of the language whose frequent words are most common in ``text``."""
-    words = [w.lower() for w in _WORD.findall(text[:sample])]
+    # Each distinct word once: a page repeats its frequent words hundreds of times.
+    counts: Counter[str] = Counter()
+    for word, times in Counter(_WORD.findall(text[:sample])).items():
+        counts[word.lower()] += times
     best, best_hits = DEFAULT, 0
     for code in languages():
         stop = language(code).stopwords
-        hits = sum(1 for w in words if w in stop)
+        hits = sum(times for word, times in counts.items() if word in stop)
         if hits > best_hits:
             best, best_hits = code, hits
     return best

@@ -234,6 +234,8 @@ class _Walker:
 
     # -- blocks ------------------------------------------------------------
     def _take_anchors(self) -> tuple[str, ...]:
+        if not self._anchors:  # most blocks have no links
+            return ()
         anchors, self._anchors = tuple(dict.fromkeys(self._anchors)), []
         return anchors
 
@@ -485,4 +487,6 @@ def _int(value: object, default: int) -> int:
 
 
 def _dedupe(links: list[str]) -> tuple[str, ...]:
+    if not links:
+        return ()
     return tuple(dict.fromkeys(link for link in links if link and not link.startswith("#")))

@@ -33,6 +33,10 @@ __all__ = ["make_soup"]
 _SPACES = "\x20\x0a\x09\x0c\x0d"
 # The fields bs4 sets on every node that link it into the tree (set here, never copied).
 _LINKS = ("parent", "previous_element", "next_element", "next_sibling", "previous_sibling")
+_WORDS = nonwhitespace_re.findall
+# Per tag name: its fields, its multi-valued attributes, whether it keeps whitespace, whether
+# its strings have a class of their own.
+_Kind = tuple[dict[str, Any], set[str], bool, bool]
 
 
 def make_soup(text: str) -> BeautifulSoup:
@@ -77,7 +81,7 @@ class _Target:
         self.parent: Tag = root
         self.last: Any = None  # the node made last (bs4's _most_recent_element)
         self.pending: list[str] = []  # text not yet made a string
-        self.templates: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, _Kind] = {}
         lists = builder.cdata_list_attributes or {}
         self.lists = lists
         self.every_list = lists.get("*", set())
@@ -89,36 +93,20 @@ class _Target:
         self.keeping = 0  # open elements that keep whitespace
         self.namespaces = builder.active_namespace_prefixes[-1]
 
-    def _template(self, name: str) -> dict[str, Any]:
-        """The fields bs4 gives every tag of this name (all but its attributes, children
-        and links), from a tag bs4 makes."""
+    def _kind(self, name: str) -> _Kind:
+        """What every tag of this name shares: the fields bs4 gives it (all but its
+        attributes, children and links, copied from a tag bs4 makes), its multi-valued
+        attributes, and whether it keeps whitespace or gives its strings a class."""
         made = Tag(self.root, self.builder, name, namespaces=self.namespaces)
         fields = {k: v for k, v in made.__dict__.items() if k not in _LINKS}
         del fields["attrs"], fields["contents"]
-        self.templates[name] = fields
-        return fields
-
-    def _place(self, node: Any) -> None:
-        """Link a new node in as the last child of the open element."""
-        parent = self.parent
-        contents = parent.contents
-        last = self.last
-        before = contents[-1] if contents else None
-        fields = node.__dict__
-        fields["parent"] = parent
-        fields["previous_element"] = last
-        fields["next_element"] = None
-        fields["next_sibling"] = None
-        fields["previous_sibling"] = before
-        if last is not None:
-            last.next_element = node
-        if before is not None:
-            before.next_sibling = node
-        contents.append(node)
-        self.last = node
+        lists = self.every_list | self.lists.get(name.lower(), set())
+        kind = (fields, lists, name in self.keep_spaces, name in self.containers)
+        self.kinds[name] = kind
+        return kind
 
     def _string(self, kind: type[NavigableString] | None = None) -> None:
-        """The pending text as one string (bs4's ``endData``)."""
+        """The pending text as one string (bs4's ``endData``), the open element's last child."""
         pending = self.pending
         text = pending[0] if len(pending) == 1 else "".join(pending)
         self.pending = []
@@ -129,8 +117,24 @@ class _Target:
             if self.container_stack:
                 kind = self.containers.get(self.container_stack[-1].name, kind)
         node = str.__new__(kind, text)
-        node.__dict__["hidden"] = False
-        self._place(node)
+        parent = self.parent
+        contents = parent.contents
+        last = self.last
+        before = contents[-1] if contents else None
+        node.__dict__.update(
+            hidden=False,
+            parent=parent,
+            previous_element=last,
+            next_element=None,
+            next_sibling=None,
+            previous_sibling=before,
+        )
+        if last is not None:
+            last.next_element = node
+        if before is not None:
+            before.next_sibling = node
+        contents.append(node)
+        self.last = node
 
     # -- lxml's events ---------------------------------------------------------------
     def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
@@ -138,33 +142,51 @@ class _Target:
             raise _Unexpected(name)
         if self.pending:
             self._string()
-        attrs = self.attribute_dict(attrib)
-        if attrs:
-            specific = self.lists.get(name.lower())
-            for key, value in attrs.items():
-                if key[0] == "{":
-                    raise _Unexpected(key)
-                if key in self.every_list or (specific and key in specific):
-                    attrs[key] = self.value_list(nonwhitespace_re.findall(value))
+        fields, lists, keeps_spaces, holds_strings = self.kinds.get(name) or self._kind(name)
+        attrs = self.attribute_dict(attrib) if attrib else self.attribute_dict()
+        for key in attrs:
+            if key[0] == "{":
+                raise _Unexpected(key)
+            if key in lists:
+                # bs4 splits "class" and the like; its dict stores the list unchanged.
+                dict.__setitem__(attrs, key, self.value_list(_WORDS(attrs[key])))
+        parent = self.parent
+        contents = parent.contents
+        last = self.last
+        before = contents[-1] if contents else None
         tag = Tag.__new__(Tag)
-        fields = tag.__dict__
-        fields.update(self.templates.get(name) or self._template(name))
-        fields["attrs"] = attrs
-        fields["contents"] = []
-        self._place(tag)
+        tag.__dict__.update(
+            fields,
+            attrs=attrs,
+            contents=[],
+            parent=parent,
+            previous_element=last,
+            next_element=None,
+            next_sibling=None,
+            previous_sibling=before,
+        )
+        if last is not None:
+            last.next_element = tag
+        if before is not None:
+            before.next_sibling = tag
+        contents.append(tag)
+        self.last = tag
         if name == "meta":
             self.builder.set_up_substitutions(tag)
         self.stack.append(tag)
         self.parent = tag
-        if name in self.keep_spaces:
+        if keeps_spaces:
             self.keeping += 1
-        if name in self.containers:
+        if holds_strings:
             self.container_stack.append(tag)
 
     def end(self, name: str) -> None:
         if self.pending:
             self._string()
         stack = self.stack
+        if len(stack) > 1 and stack[-1].name == name:  # lxml's events come balanced
+            self._pop()
+            return
         for depth in range(len(stack) - 1, 0, -1):
             if stack[depth].name == name:
                 while len(stack) > depth:

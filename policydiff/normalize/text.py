@@ -80,7 +80,7 @@ def one_line(text: str) -> str:
     return _SPACE.sub(" ", _CONTROLS_AND_BREAKS.sub(" ", text)).strip()
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=65536)
@@ -89,7 +89,7 @@ def fold(text: str) -> str:
 
     Two texts with the same fold differ only in case, punctuation, quotes or spacing.
     """
-    return _NOT_WORD.sub(" ", text.casefold()).strip()
+    return " ".join(_WORD.findall(text.casefold()))  # as re.sub(r"[\W_]+", " ", …).strip()
 
 
 def shorten(text: str, limit: int) -> str:
