@@ -266,7 +266,7 @@ def _process_start(rounds: int, work: Path) -> None:
     heavy = sorted(tops.items(), key=lambda kv: -kv[1])[:8]
     print("     imports: " + ", ".join(f"{n} {us / 1000:.0f} ms" for n, us in heavy))
     loaded = set(tops)
-    for unwanted in ("requests", "scipy", "numpy", "bs4"):
+    for unwanted in ("requests", "scipy", "numpy", "bs4", "rapidfuzz"):
         print(f"     {unwanted}: {'IMPORTED' if unwanted in loaded else 'not imported'}")
     _floor(python, env, rounds, got)
 

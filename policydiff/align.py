@@ -159,8 +159,6 @@ def _joins(
     taken: set[int],
 ) -> list[Pair]:
     """Pairs, with split paragraphs (one old, several new) and merged ones joined."""
-    from rapidfuzz.fuzz import ratio
-
     groups: dict[int, tuple[list[int], list[int], float]] = {}
     owner_new: dict[int, int] = {}
     owner_old: dict[int, int] = {}
@@ -192,6 +190,8 @@ def _joins(
                     olds_try, news_try = olds, sorted([*news, k])
                 else:
                     olds_try, news_try = sorted([*olds, k]), news
+                from rapidfuzz.fuzz import ratio  # only when a clause is left unmatched
+
                 trial = ratio(joined(olds_try, old_keys), joined(news_try, new_keys)) / 100.0
                 if trial >= max(score + 0.05, JOIN_THRESHOLD):
                     groups[gid] = (olds_try, news_try, trial)

@@ -230,7 +230,6 @@ def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
     (same category, polarity, action and data) and share many words are one clause rewritten
     and moved ("will not use … to train AI without your consent" → "does not use … to train
     AI"): what changed in it is then read, not a practice dropped and another added."""
-    from rapidfuzz.fuzz import token_set_ratio
 
     def single(kind: ChangeKind) -> list[int]:
         found = []
@@ -243,6 +242,8 @@ def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
     removed, added = single(ChangeKind.REMOVED), single(ChangeKind.ADDED)
     if not removed or not added:
         return drafts
+    from rapidfuzz.fuzz import token_set_ratio
+
     keys = {i: reader.practice_key(drafts[i][1][0].text, drafts[i][1][0].lead_in) for i in removed}
     keys |= {i: reader.practice_key(drafts[i][2][0].text, drafts[i][2][0].lead_in) for i in added}
     by_key: dict[Hashable, list[int]] = {}

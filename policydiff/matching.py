@@ -15,18 +15,25 @@ Two steps, both on a sparse graph:
 
 Scores are rounded to 32-bit floats, as the dense matrices of earlier versions held them,
 so every comparison pairs exactly as before.
+
+A few pairs in a process that has not imported rapidfuzz are scored by ``indel_ratio``, the
+same score computed in Python: importing rapidfuzz costs about 5 ms, more than the one pair
+most comparisons of two versions leave to score.
 """
 
 from __future__ import annotations
 
 import struct
+import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["best_matching", "f32", "linear_sum_assignment", "similar_pairs"]
+__all__ = ["best_matching", "f32", "indel_ratio", "linear_sum_assignment", "similar_pairs"]
 
-# Up to this many pairs, each is scored in Python (no numpy import); up to EXACT_PAIRS, with
-# rapidfuzz's cdist a block of rows at a time; beyond, by blocking.
+# Up to FEW_PAIRS pairs, each is scored by ``indel_ratio`` unless rapidfuzz is imported
+# already; up to PYTHON_PAIRS, by rapidfuzz's ratio in Python (no numpy import); up to
+# EXACT_PAIRS, with rapidfuzz's cdist a block of rows at a time; beyond, by blocking.
+FEW_PAIRS = 8
 PYTHON_PAIRS = 4_096
 EXACT_PAIRS = 4_000_000
 ROWS_PER_CHUNK = 512
@@ -79,7 +86,11 @@ def similar_pairs(
 def _score_python(
     olds: Sequence[str], news: Sequence[str], rows: Sequence[int], cols: Sequence[int], low: float
 ) -> dict[tuple[int, int], float]:
-    from rapidfuzz.fuzz import ratio
+    ratio: Callable[..., float]
+    if len(rows) * len(cols) <= FEW_PAIRS and "rapidfuzz.fuzz" not in sys.modules:
+        ratio = indel_ratio
+    else:
+        from rapidfuzz.fuzz import ratio
 
     cutoff = low * 100
     scored = {}
@@ -90,6 +101,31 @@ def _score_python(
             if raw:
                 scored[r, c] = f32(f32(raw) / 100.0)
     return scored
+
+
+def indel_ratio(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
+    """``rapidfuzz.fuzz.ratio(a, b, score_cutoff=score_cutoff)``, the same number computed in
+    Python: 100 × (1 − Indel distance / (len(a) + len(b))), 0 below the cutoff (0..100)."""
+    total = len(a) + len(b)
+    similarity = 1.0 - (total - 2 * _common_subsequence(a, b)) / total if total else 1.0
+    return similarity * 100 if similarity >= score_cutoff / 100 else 0.0
+
+
+def _common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of ``a`` and ``b``, bit-parallel (Hyyrö
+    2004, as rapidfuzz computes it): one bit of ``row`` for each character of ``a``, a few
+    operations on it for each character of ``b``."""
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for place, char in enumerate(a):
+        masks[char] = masks.get(char, 0) | 1 << place
+    full = (1 << len(a)) - 1
+    row = full
+    for char in b:
+        matches = row & masks.get(char, 0)
+        row = ((row + matches) | (row - matches)) & full
+    return len(a) - row.bit_count()
 
 
 def _score_blocks(

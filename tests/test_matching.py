@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from conftest import HEADLINE_NEW, HEADLINE_OLD
 from helpers import real_sentences
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment as scipy_lsa
 
-from policydiff import matching
-from policydiff.matching import best_matching, linear_sum_assignment, similar_pairs
+from policydiff import compare, matching
+from policydiff.matching import best_matching, indel_ratio, linear_sum_assignment, similar_pairs
 from policydiff.normalize.text import fold
 
 
@@ -100,3 +106,56 @@ def test_big_components_go_to_scipy_and_giant_ones_are_matched_greedily(
     assert len({c for _, c in greedy}) == 30
     heaviest = max(edges, key=lambda e: e[2])
     assert (heaviest[0], heaviest[1]) in greedy
+
+
+_TEXT = st.text(alphabet=st.sampled_from("ab cdé,.ſK\u00a0€"), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _TEXT, _TEXT, st.one_of(st.just(0.0), st.floats(0, 100), st.sampled_from([50.0, 62.5, 100.0]))
+)
+def test_the_python_ratio_is_rapidfuzzs_to_the_last_bit(a: str, b: str, cutoff: float) -> None:
+    """``indel_ratio`` scores the few pairs of a process without rapidfuzz: the very number
+    rapidfuzz gives, cutoffs included (a pairing must not depend on which one scored)."""
+    from rapidfuzz.fuzz import ratio
+
+    assert indel_ratio(a, b, score_cutoff=cutoff) == ratio(a, b, score_cutoff=cutoff)
+
+
+def test_the_python_ratio_on_real_clauses() -> None:
+    from rapidfuzz.fuzz import ratio
+
+    sentences = real_sentences()
+    rng = random.Random(5)
+    for _ in range(300):
+        a, b = rng.choice(sentences), rng.choice(sentences)
+        for cutoff in (0.0, 0.45 * 100, 80.0):  # 0.45 * 100: a cutoff as similar_pairs makes it
+            assert indel_ratio(a, b, score_cutoff=cutoff) == ratio(a, b, score_cutoff=cutoff)
+        assert indel_ratio(fold(a), fold(b)) == ratio(fold(a), fold(b))
+
+
+def test_two_versions_compared_without_importing_rapidfuzz() -> None:
+    """The headline pair leaves one pair to score: no rapidfuzz (about 5 ms at a start), and
+    the same report as with it."""
+    code = (
+        "import sys\n"
+        "from policydiff import compare\n"
+        "result = compare(sys.argv[1], sys.argv[2])\n"
+        "print('rapidfuzz' in sys.modules)\n"
+        "print(result.to_json())\n"
+    )
+    env = {**os.environ, "POLICYDIFF_CACHE": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(HEADLINE_OLD), str(HEADLINE_NEW)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded, report = done.stdout.split("\n", 1)
+    assert loaded == "False"
+    import rapidfuzz.fuzz  # noqa: F401  (now the same pair, scored by rapidfuzz)
+
+    assert compare(HEADLINE_OLD, HEADLINE_NEW).to_json() + "\n" == report
