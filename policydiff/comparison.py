@@ -132,39 +132,36 @@ def capture_warnings(
     """Signs that a version was not captured as published, which no clause shows on its own:
     a page cut short (the old version's tail gone, nothing after it), or another page (a
     different title or size, few clauses in common). Archives do both."""
-    old_count, new_count = len(old.clauses), len(new.clauses)
+    old_count = sum(len(section.clauses) for section in old.sections)
+    new_count = sum(len(section.clauses) for section in new.sections)
     if not old_count or not new_count:
         return ()
     warnings = []
     tail = 0
-    kept = {c.text for c in new.clauses}
-    for change in reversed(changes):
-        if change.kind is not ChangeKind.REMOVED:
-            break
-        tail += sum(c.text not in kept for c in change.old)  # a second copy gone loses nothing
+    if changes and changes[-1].kind is ChangeKind.REMOVED:
+        kept = {c.text for c in new.clauses}
+        for change in reversed(changes):
+            if change.kind is not ChangeKind.REMOVED:
+                break
+            tail += sum(c.text not in kept for c in change.old)  # a copy gone loses nothing
     if tail >= CUT_CLAUSES and tail >= CUT_SHARE * old_count:
         warnings.append(
             f"the new version ends early: the last {tail} of the old version's {old_count} "
             "clauses are gone and nothing takes their place; if the page was cut short when "
             "it was captured, these removals are not changes of the policy"
         )
-    shared = sum(
-        len(c.new)
-        for c in changes
-        if c.kind in (ChangeKind.UNCHANGED, ChangeKind.MODIFIED, ChangeKind.MOVED)
-    )
     longer, shorter = max(old_count, new_count), min(old_count, new_count)
     retitled = " ".join(old.title.lower().split()) != " ".join(new.title.lower().split())
-    if (
-        not warnings  # a page cut short shares little with the whole one, of course
-        and shared < SHARED_SHARE * longer
-        and (retitled or longer >= SIZE_JUMP * shorter)
-    ):
-        titles = f" (title {old.title!r} → {new.title!r})" if retitled else ""
-        warnings.append(
-            f"the versions share {shared} of {longer} clauses{titles}: they may be different "
-            "pages (an archive's capture of another page) or a rewrite from scratch"
-        )
+    # (A page cut short shares little with the whole one, of course.)
+    if not warnings and (retitled or longer >= SIZE_JUMP * shorter):
+        shared = sum(len(c.new) for c in changes if c.old and c.new)
+        if shared < SHARED_SHARE * longer:
+            titles = f" (title {old.title!r} → {new.title!r})" if retitled else ""
+            warnings.append(
+                f"the versions share {shared} of {longer} clauses{titles}: they may be "
+                "different pages (an archive's capture of another page) or a rewrite from "
+                "scratch"
+            )
     return tuple(warnings)
 
 
@@ -189,13 +186,14 @@ def compare_documents(
         if kind is ChangeKind.MODIFIED
     }
     renames = find_renames(ops_of.values(), lang)
-    kept = _copies(drafts, old_clauses, new_clauses)
+    copy = _Copies(old_clauses, new_clauses)
     changes = []
     for index, (kind, before, after, score, moved) in enumerate(drafts):
         ops = ops_of.get(index, ())
         substantive, reason = classify(kind, before, after, ops, renames, lang, reader)
-        if substantive and index in kept:
-            substantive, reason = False, kept[index]
+        if substantive and (kind is ChangeKind.ADDED or kind is ChangeKind.REMOVED):
+            reason = copy.of(kind, before or after)
+            substantive = reason is None
         changes.append(
             ClauseChange(
                 kind=kind,
@@ -269,30 +267,30 @@ def _same_practice(drafts: list[Draft], reader: PracticeReader) -> list[Draft]:
     return [merged.get(k, d) for k, d in enumerate(drafts) if k not in gone or k in merged]
 
 
-def _copies(
-    drafts: list[Draft], old: tuple[Clause, ...], new: tuple[Clause, ...]
-) -> dict[int, str]:
+class _Copies:
     """Clauses added or removed whose very words the other version still holds, under the
     same headings or, for a sentence of some length, anywhere: one copy of a repeated clause
-    came or went (a page captured with its text twice), the policy did not change."""
-    # What an added clause is looked up in, and a removed one.
-    others = {ChangeKind.ADDED: old, ChangeKind.REMOVED: new}
-    if not any(draft[0] in others for draft in drafts):
-        return {}
-    placed = {kind: {(c.section_path, c.text) for c in side} for kind, side in others.items()}
-    texts = {kind: {c.text for c in side} for kind, side in others.items()}
-    found: dict[int, str] = {}
-    for index, (kind, before, after, _, _) in enumerate(drafts):
-        side = after if kind is ChangeKind.ADDED else before
-        if kind not in others or not side:
-            continue
+    came or went (a page captured with its text twice), the policy did not change. The
+    versions' clauses are looked up only once a substantive change asks."""
+
+    def __init__(self, old: tuple[Clause, ...], new: tuple[Clause, ...]) -> None:
+        self._old, self._new = old, new
+        self._keys: dict[bool, tuple[set[tuple[tuple[str, ...], str]], set[str]]] = {}
+
+    def of(self, kind: ChangeKind, side: tuple[Clause, ...]) -> str | None:
+        """Why the change is no change (the other version holds its words), or None."""
+        added = kind is ChangeKind.ADDED
+        if added not in self._keys:
+            other = self._old if added else self._new
+            self._keys[added] = ({(c.section_path, c.text) for c in other}, {c.text for c in other})
+        placed, texts = self._keys[added]
         if all(
-            (c.section_path, c.text) in placed[kind]
-            or (len(c.text.split()) >= COPY_WORDS and c.text in texts[kind])
+            (c.section_path, c.text) in placed
+            or (len(c.text.split()) >= COPY_WORDS and c.text in texts)
             for c in side
         ):
-            found[index] = ALREADY_THERE if kind is ChangeKind.ADDED else STILL_THERE
-    return found
+            return ALREADY_THERE if added else STILL_THERE
+        return None
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

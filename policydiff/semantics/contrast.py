@@ -161,7 +161,14 @@ def contrast(
 
     # The sentences that deny what they say and are new ("We do not show personalized ads to
     # users under the age of 18", added to a clause or in a new one).
-    promises = tuple(p for p in denials(new) if p not in old.text)
+    promised_by: tuple[str, ...] | None = None  # read when something was added
+
+    def promises() -> tuple[str, ...]:
+        nonlocal promised_by
+        if promised_by is None:
+            promised_by = tuple(p for p in denials(new) if p not in old.text)
+        return promised_by
+
     for family, label, noun in (
         ("data", "data", "data"),
         ("recipients", "recipient", "recipients"),
@@ -172,9 +179,9 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
-        if promises and family in ("data", "recipients", "purposes"):
+        if added and family in ("data", "recipients", "purposes") and promises():
             # What only a new sentence denying it names is promised, not done.
-            promised = [t for t in added if _only_in(t.words, new.text, promises)]
+            promised = [t for t in added if _only_in(t.words, new.text, promises())]
             added = [t for t in added if t not in promised]
         if fine or family == "recipients":
             added, removed = _unswapped(added, removed)
@@ -242,9 +249,9 @@ def contrast(
                 None,
             )
 
-    if promises and not old.text:
+    if not old.text and promises():
         named = [t.words for t in new.get("safeguards")]
-        for sentence in promises:
+        for sentence in promises():
             if any(words in sentence for words in named):
                 continue  # the safeguard it names says it already
             add(

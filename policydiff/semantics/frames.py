@@ -336,6 +336,8 @@ def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
     """The sentences of a clause, and the parts of its sentences (after a semicolon or a
     dash, inside brackets, a second verb: "and will not use"), after its first, whose own
     first action is denied."""
+    if not lexicon.negation_words.search(text):
+        return ()
     parts = [
         verb
         for sentence in _SENTENCES.split(text)

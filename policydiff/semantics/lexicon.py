@@ -447,7 +447,7 @@ def _title(nouns: list[str] | None) -> re.Pattern[str] | None:
     capitalised = _alternation([n[:1].upper() + n[1:] for n in nouns])
     word = r"[A-Z][\w'’-]{0,60}"
     return compile_pattern(
-        rf"\b(?:{word}\s+(?:(?:of|for|and|the|on|&)\s+)?){{0,6}}(?:{capitalised})\b"
+        rf"\b(?:{word}\s+(?:(?:of|for|and|the|on|&)\s+)?){{1,6}}(?:{capitalised})\b"
         rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{word}(?:\s+{word}){{0,3}})?"
     )
 
