@@ -143,7 +143,11 @@ def capture_warnings(
         for change in reversed(changes):
             if change.kind is not ChangeKind.REMOVED:
                 break
-            tail += sum(c.text not in kept for c in change.old)  # a copy gone loses nothing
+            # Prose only: a site's menu or footer after the policy is no part of it; and a
+            # copy gone loses nothing.
+            tail += sum(
+                c.text not in kept and len(c.text.split()) >= COPY_WORDS for c in change.old
+            )
     if tail >= CUT_CLAUSES and tail >= CUT_SHARE * old_count:
         warnings.append(
             f"the new version ends early: the last {tail} of the old version's {old_count} "
@@ -282,15 +286,23 @@ class _Copies:
         added = kind is ChangeKind.ADDED
         if added not in self._keys:
             other = self._old if added else self._new
-            self._keys[added] = ({(c.section_path, c.text) for c in other}, {c.text for c in other})
+            self._keys[added] = (
+                {(c.section_path, _plain(c.text)) for c in other},
+                {_plain(c.text) for c in other},
+            )
         placed, texts = self._keys[added]
         if all(
-            (c.section_path, c.text) in placed
-            or (len(c.text.split()) >= COPY_WORDS and c.text in texts)
+            (c.section_path, _plain(c.text)) in placed
+            or (len(c.text.split()) >= COPY_WORDS and _plain(c.text) in texts)
             for c in side
         ):
             return ALREADY_THERE if added else STILL_THERE
         return None
+
+
+def _plain(text: str) -> str:
+    """A clause's words, in lower case, one space apart: what a copy keeps."""
+    return " ".join(text.lower().split())
 
 
 def _text(clauses: tuple[Clause, ...]) -> str:

@@ -867,16 +867,6 @@ def test_a_clause_removed_is_read_as_one_added_is() -> None:
     )
     assert row.substantive
     assert ("recipient_removed", "narrowed") in labels(row)
-    # An item of a list of choices is a choice (vimeo-privacy-policy 2022-10: "your options …
-    # may include:").
-    option = _removed(
-        "* Public: Anyone can view your video.",
-        "* Hide from Vimeo: Your video will be private, but embeddable anywhere.",
-        heading="Videos",
-        lead_in="On Vimeo.com, for example, your options, which depend on your subscription "
-        "plan, may include:\n\n",
-    )
-    assert option.substantive
 
 
 def test_what_a_new_denial_names_is_promised_in_a_clause_and_in_part_of_a_sentence() -> None:
@@ -963,3 +953,15 @@ def test_a_choice_goes_with_its_practice_and_a_date_alone_is_no_change() -> None
     line = "This Privacy Policy applies from {}. The previous version, available here, applies until then."
     dated = _modified(line.format("May 21, 2025"), line.format("October 10, 2025"))
     assert (dated.substantive, dated.reason) == (False, "date")
+
+
+def test_a_negation_in_a_condition_is_no_promise() -> None:
+    # Quoted from WhatsApp's privacy policy (2021-04): "Even if you do not use our location-
+    # related features, we use IP addresses …" states a practice; nothing is promised.
+    kept = "We collect information about your activity on our Services."
+    change = _modified(
+        kept,
+        kept + " Even if you do not use our location-related features, we use IP addresses "
+        "and other information like phone number area codes to estimate your general location.",
+    )
+    assert ("data_added", "widened") in labels(change)

@@ -12,7 +12,7 @@ import re
 
 from policydiff.models import Category, Direction, Finding, Verdict
 from policydiff.semantics.directions import action, action_gone, slot
-from policydiff.semantics.frames import Frame, Term, act_kind, denials
+from policydiff.semantics.frames import Frame, Term, act_kind, denials, sentences_with
 
 __all__ = ["contrast", "verdict"]
 
@@ -335,14 +335,21 @@ def contrast(
                 None,
                 term.words,
             )
-    # A choice about a practice goes with the practice: where data left the clause with it
-    # ("We also allow users to look for their friends by email address; you can, however,
-    # opt out of email lookup" deleted), the choice removed takes nothing from the user.
-    data_gone = set(_specific(old.get("data"), generic, True)) - set(
-        _specific(new.get("data"), generic, True)
-    )
+    # A choice about a practice goes with the practice: where its sentence left the clause
+    # with data that left too ("We also allow users to look for their friends by email
+    # address; you can, however, opt out of email lookup" deleted), it takes nothing away.
+    had = _specific(old.get("data"), generic, True)
+    has = _specific(new.get("data"), generic, True)
+    gone = [t.words for key, t in had.items() if key not in has]
     for name, term in before.items():
-        if data_gone and term.name in _CHOICES:
+        if (
+            gone
+            and term.name in _CHOICES
+            and any(
+                sentence not in new.text and any(words in sentence for words in gone)
+                for sentence in sentences_with(old.text, term.words)
+            )
+        ):
             continue
         if name not in after and old.states_practice and new.states_practice:
             add(

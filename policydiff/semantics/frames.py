@@ -193,7 +193,6 @@ def read_frame(
     text: str, lexicon: Lexicon, *, context: str | None = None, section: str | None = None
 ) -> Frame:
     """The frame of a clause; ``context`` (a list's lead-in) supplies actions and category,
-    and the choice an item of a list of choices is ("your options include: Hide from Vimeo"),
     ``section`` (its section's title: "How to contact us", "Subprocessors") the category
     when neither the clause nor its lead-in names one."""
     matched, first = _slots(text, lexicon)
@@ -201,8 +200,6 @@ def read_frame(
     cues = words(text)
     if context and not slots["actions"]:
         slots["actions"] = tuple(_matches(context, lexicon.families["actions"]))
-        if not slots["actions"] and not slots["rights"]:
-            slots["rights"] = tuple(_matches(context, lexicon.families["rights"]))
     label = _LABEL.match(text)
     if label and first is not None and first[0] < label.end():
         # "Duration of Processing. Your stream will not be retained …": the label names the
@@ -316,6 +313,11 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý«\"“])")
 _CLAUSE_BREAK = re.compile(r"\s*(?:;|\s[-–—]\s|[()])\s*")
 
 
+def sentences_with(text: str, words: str) -> list[str]:
+    """The sentences of a text that hold ``words``."""
+    return [sentence for sentence in _SENTENCES.split(text) if words in sentence]
+
+
 def denials(frame: Frame) -> tuple[str, ...]:
     """Sentences after a clause's first that deny what they say ("We will not share the
     content of messages with any third party."): what only they name is promised, not done.
@@ -352,7 +354,18 @@ def _denials(text: str, lexicon: Lexicon) -> tuple[str, ...]:
         for sentence in parts[1:]
         # (finding a sentence's actions costs more than looking for a negation in it)
         if lexicon.negation_words.search(sentence)
+        and not _conditional(sentence, lexicon.grammar)
         and _negated(sentence, lexicon, _first_action(sentence, lexicon))
+    )
+
+
+def _conditional(text: str, grammar: Grammar) -> bool:
+    """True when a text opens with a condition ("Even if you do not use our Services, we
+    use …", "unless you opt out"): a negation there is the condition's, not a promise."""
+    text = text.lstrip()
+    return any(
+        pattern is not None and pattern.match(text)
+        for pattern in (grammar.gate, grammar.widening, grammar.narrowing)
     )
 
 
