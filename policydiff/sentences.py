@@ -12,9 +12,11 @@ __all__ = ["split_sentences"]
 # A full stop, question or exclamation mark, closing quotes or brackets, then space,
 # then something that can start a sentence.
 # Each run of marks is tried once, from its first mark (possessive, so a run of 20,000
-# dots with no space after it is not retried from each of its dots).
+# dots with no space after it is not retried from each of its dots). The pattern opens
+# with the mark itself, its look behind after it (the first mark of a run: not one after
+# another), so the regular expression engine skips straight to the next mark.
 _BOUNDARY = re.compile(
-    r"""(?<![.!?])[.!?]++["')\]]*+\s++(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])"""
+    r"""[.!?](?<![.!?][.!?])[.!?]*+["')\]]*+\s++(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])"""
 )
 # The word before a full stop is looked for this far back: abbreviations are short, and
 # a bounded look keeps a run of thousands of abbreviations linear.

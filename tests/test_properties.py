@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from helpers import make_document, real_sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from policydiff.diff import word_ops
 from policydiff.models import ChangeKind
 from policydiff.semantics.lexicon import FAMILIES, lexicon, stems
 from policydiff.semantics.lexicon import words as lexicon_words
+from policydiff.sentences import _BOUNDARY
 
 SENTENCES = real_sentences()
 documents = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=40, unique=True)
@@ -118,3 +121,20 @@ def test_a_phrase_whose_first_word_runs_past_its_cue_is_tried_everywhere() -> No
     entry = Entry(*_entry("audio", {"words": ["mp3 files"]}))  # cue "mp", but the word is "mp3"
     assert not entry.anchored
     assert [m.span() for m in entry.finditer(lexicon_words("mp or mp3 files"))] == [(6, 15)]
+
+
+# The sentence boundary as first written: its look-behind first, which kept the regular
+# expression engine from skipping to the next mark (sentences.py now opens with the mark).
+_BOUNDARY_AS_WRITTEN = re.compile(
+    r"""(?<![.!?])[.!?]++["')\]]*+\s++(?=["'(\[]?[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÑßА-Я])"""
+)
+boundary_texts = st.text(alphabet=".!?\"')]([ \n\taZé0É-", max_size=40) | st.sampled_from(SENTENCES)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(boundary_texts)
+def test_sentence_boundaries_are_found_where_they_were(text: str) -> None:
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(text)]
+
+    assert spans(_BOUNDARY) == spans(_BOUNDARY_AS_WRITTEN)
