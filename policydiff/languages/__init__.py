@@ -560,14 +560,11 @@ def language(code: str) -> Language:
 
 def detect(text: str, sample: int = 20_000) -> str:
     """The code of the language whose frequent words are most common in ``text``."""
-    # Each distinct word once: a page repeats its frequent words hundreds of times.
-    counts: Counter[str] = Counter()
-    for word, times in Counter(_WORD.findall(text[:sample])).items():
-        counts[word.lower()] += times
+    counts = Counter(map(str.lower, _WORD.findall(text[:sample])))
     best, best_hits = DEFAULT, 0
     for code in languages():
         stop = language(code).stopwords
-        hits = sum(times for word, times in counts.items() if word in stop)
+        hits = sum(counts[word] for word in stop.intersection(counts))  # each word's count once
         if hits > best_hits:
             best, best_hits = code, hits
     return best

@@ -184,8 +184,14 @@ class _Target:
         if self.pending:
             self._string()
         stack = self.stack
-        if len(stack) > 1 and stack[-1].name == name:  # lxml's events come balanced
-            self._pop()
+        tag = self.parent
+        if tag.name == name and len(stack) > 1:  # lxml's events come balanced: close it
+            stack.pop()
+            self.parent = stack[-1]
+            if self.keeping and name in self.keep_spaces:
+                self.keeping -= 1
+            if self.container_stack and self.container_stack[-1] is tag:
+                self.container_stack.pop()
             return
         for depth in range(len(stack) - 1, 0, -1):
             if stack[depth].name == name:
