@@ -78,8 +78,9 @@ def align(old: Sequence[Clause], new: Sequence[Clause]) -> list[Pair]:
     def free_new() -> list[int]:
         return [j for j in range(len(new)) if j not in taken and new_keys[j]]
 
-    old_sections = [_section_key(c) for c in old]
-    new_sections = [_section_key(c) for c in new]
+    titles: dict[str, str] = {}  # a section's clauses share its title: read it once
+    old_sections = [_section_key(c, titles) for c in old]
+    new_sections = [_section_key(c, titles) for c in new]
     # Headings pair with headings, practices with practices, and a changelog line never
     # with the clause whose change it announces (its words are often the same).
     for group in ("practice", "heading", "frame"):
@@ -100,15 +101,19 @@ def _group(clause: Clause) -> str:
     return "practice"
 
 
-def _section_key(clause: Clause) -> str:
+def _section_key(clause: Clause, titles: dict[str, str]) -> str:
     """What makes two clauses "in the same place": a heading's own number, else the
     title of the section (its number aside, since sections get renumbered)."""
     if clause.kind is ClauseKind.HEADING and clause.number:
         return f"#{clause.number}"
     if not clause.section_path:
         return ""
-    _, title = split_number(clause.section_path[-1])
-    return fold(title)
+    heading = clause.section_path[-1]
+    key = titles.get(heading)
+    if key is None:
+        _, title = split_number(heading)
+        key = titles[heading] = fold(title)
+    return key
 
 
 def _assign(

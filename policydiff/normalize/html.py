@@ -86,10 +86,12 @@ def parse_html(text: str, selector: str | None = None, base_url: str | None = No
     if page.base is not None:
         base_url = urljoin(base_url or "", unwayback_url(page.base))
     for anchor in page.anchors:
-        href = unwayback_url(str(anchor["href"]).strip())
+        written = anchor["href"]
+        href = unwayback_url(str(written).strip())
         if base_url and not href.startswith("#"):
             href = unwayback_url(urljoin(base_url, href))
-        anchor["href"] = href
+        if href != written:
+            anchor["href"] = href
     root = _select(soup, selector) if selector else page.main_content()
     if root is None:
         raise EmptyInput("the page")
