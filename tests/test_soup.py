@@ -118,3 +118,14 @@ def test_what_the_target_does_not_expect_falls_back_to_bs4(monkeypatch: Any) -> 
     page = make_soup("<p class='a b'>x</p>")
     assert type(page.builder) is not soup_module._LeanBuilder
     assert page.p is not None and page.p["class"] == ["a", "b"] and page.p.get_text() == "x"
+
+
+def test_a_bs4_this_module_does_not_know_builds_its_own_tree(monkeypatch: Any) -> None:
+    monkeypatch.setattr(soup_module, "_understood", lambda builder: False)
+    page = make_soup("<p class='a b'>x</p>")
+    assert type(page.builder) is not soup_module._LeanBuilder
+    assert page.p is not None and page.p["class"] == ["a", "b"]
+
+
+def test_the_installed_bs4_is_understood() -> None:
+    assert type(make_soup("<p>x</p>").builder) is soup_module._LeanBuilder

@@ -13,8 +13,8 @@ between nodes. tests/test_soup.py holds the two trees equal, field by field.
 
 Each tag's fields that depend only on its name (what bs4's ``Tag.__init__`` derives from the
 tree builder) are copied from a tag bs4 made itself, once a name per parse, so they follow
-bs4's version. Anything this target does not expect (a namespace) falls back to bs4's own
-building.
+bs4's version. Anything this target does not expect (a namespace; a bs4 older than 4.13,
+whose attribute classes differ) falls back to bs4's own building.
 """
 
 from __future__ import annotations
@@ -41,10 +41,21 @@ _Kind = tuple[dict[str, Any], set[str], bool, bool]
 
 def make_soup(text: str) -> BeautifulSoup:
     """``BeautifulSoup(text, "lxml")``, the same tree."""
+    builder = _LeanBuilder()
+    if not _understood(builder):
+        return BeautifulSoup(text, "lxml")
     try:
-        return BeautifulSoup(text, builder=_LeanBuilder())
+        return BeautifulSoup(text, builder=builder)
     except _Unexpected:
         return BeautifulSoup(text, "lxml")
+
+
+def _understood(builder: LXMLTreeBuilder) -> bool:
+    """Whether this bs4 builds trees the way this module knows (bs4 4.13 on: its classes
+    for attribute dictionaries and multi-valued attributes); older ones build their own."""
+    return hasattr(builder, "attribute_dict_class") and hasattr(
+        builder, "attribute_value_list_class"
+    )
 
 
 class _Unexpected(Exception):
