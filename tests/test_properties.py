@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from policydiff.comparison import compare_documents
 from policydiff.diff import word_ops
 from policydiff.models import ChangeKind
+from policydiff.normalize.text import _TRANSLATE, _straighten
 from policydiff.semantics.lexicon import FAMILIES, lexicon, stems
 from policydiff.semantics.lexicon import words as lexicon_words
 from policydiff.sentences import _BOUNDARY
@@ -138,3 +139,9 @@ def test_sentence_boundaries_are_found_where_they_were(text: str) -> None:
         return [m.span() for m in pattern.finditer(text)]
 
     assert spans(_BOUNDARY) == spans(_BOUNDARY_AS_WRITTEN)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="".join(map(chr, _TRANSLATE)) + "a „b“ c—d\u00ad ", max_size=60))
+def test_marks_are_straightened_as_translate_does(text: str) -> None:
+    assert _straighten(text) == text.translate(_TRANSLATE)
