@@ -33,12 +33,26 @@ _SAMPLE = 20_000  # what languages.detect reads
 @lru_cache(maxsize=32_768)
 def clause_id(section_path: tuple[str, ...], text: str) -> str:
     """Stable across runs: a hash of the section path and the folded text."""
-    key = "\x1f".join((*(fold(s) for s in section_path), fold(text)))
+    key = _path_key(section_path) + fold(text)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=8192)
+def _path_key(section_path: tuple[str, ...]) -> str:
+    """The folded headings, each followed by a separator: a section's clauses share them."""
+    return "".join(fold(heading) + "\x1f" for heading in section_path)
+
+
 # Every memo of this module, for comparison.clear_caches.
-CACHED = (clause_id, _date_line, _announcement, _changelog_entry, _opens_changelog, _detect)
+CACHED = (
+    clause_id,
+    _path_key,
+    _date_line,
+    _announcement,
+    _changelog_entry,
+    _opens_changelog,
+    _detect,
+)
 
 
 def segment(

@@ -61,4 +61,7 @@ def _no_break(word: str, following: str, lang: Language) -> bool:
     if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "(a)"
         return True
     # Dotted initials: "u.s", "e.u", "i.e"
-    return re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
+    return _DOTTED_INITIALS.fullmatch(word) is not None
+
+
+_DOTTED_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
