@@ -34,6 +34,8 @@ _SPACES = "\x20\x0a\x09\x0c\x0d"
 # The fields bs4 sets on every node that link it into the tree (set here, never copied).
 _LINKS = ("parent", "previous_element", "next_element", "next_sibling", "previous_sibling")
 _WORDS = nonwhitespace_re.findall
+# The fields a string gets beside its links (bs4 gives every new string these).
+_STRING_FIELDS: dict[str, Any] = {"hidden": False}
 # Per tag name: its fields, its multi-valued attributes, whether it keeps whitespace, whether
 # its strings have a class of their own.
 _Kind = tuple[dict[str, Any], set[str], bool, bool]
@@ -127,13 +129,16 @@ class _Target:
             kind = NavigableString
             if self.container_stack:
                 kind = self.containers.get(self.container_stack[-1].name, kind)
-        node = str.__new__(kind, text)
+        self._attach(str.__new__(kind, text), _STRING_FIELDS)
+
+    def _attach(self, node: Any, fields: dict[str, Any]) -> None:
+        """Put a new node last in the open element, linked to its neighbours as bs4 links it."""
         parent = self.parent
         contents = parent.contents
         last = self.last
         before = contents[-1] if contents else None
         node.__dict__.update(
-            hidden=False,
+            fields,
             parent=parent,
             previous_element=last,
             next_element=None,
@@ -161,27 +166,9 @@ class _Target:
             if key in lists:
                 # bs4 splits "class" and the like; its dict stores the list unchanged.
                 dict.__setitem__(attrs, key, self.value_list(_WORDS(attrs[key])))
-        parent = self.parent
-        contents = parent.contents
-        last = self.last
-        before = contents[-1] if contents else None
         tag = Tag.__new__(Tag)
-        tag.__dict__.update(
-            fields,
-            attrs=attrs,
-            contents=[],
-            parent=parent,
-            previous_element=last,
-            next_element=None,
-            next_sibling=None,
-            previous_sibling=before,
-        )
-        if last is not None:
-            last.next_element = tag
-        if before is not None:
-            before.next_sibling = tag
-        contents.append(tag)
-        self.last = tag
+        tag.__dict__.update(attrs=attrs, contents=[])
+        self._attach(tag, fields)
         if name == "meta":
             self.builder.set_up_substitutions(tag)
         self.stack.append(tag)
