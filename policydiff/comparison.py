@@ -21,6 +21,7 @@ from policydiff.models import (
     Snapshot,
 )
 from policydiff.normalize import DEFAULT_MAX_BYTES, parse
+from policydiff.roles import date_of
 from policydiff.segment import segment
 from policydiff.semantics import PracticeReader, annotate, practice_reader
 
@@ -166,7 +167,24 @@ def capture_warnings(
                 "different pages (an archive's capture of another page) or a rewrite from "
                 "scratch"
             )
+    dated = [_dated(document) for document in (old, new)]
+    if dated[0] and dated[1] and dated[1][0] < dated[0][0]:
+        warnings.append(
+            f"the new version is dated earlier than the old one ({dated[1][1]!r} after "
+            f"{dated[0][1]!r}): an archive may have captured an older version again"
+        )
     return tuple(warnings)
+
+
+def _dated(document: Document) -> tuple[tuple[int, int, int], str] | None:
+    """The date of a version's first dated "last updated" line, and the line."""
+    lang = languages.language(document.language)
+    for clause in document.clauses:
+        if clause.role is ClauseRole.DATE_LINE:
+            when = date_of(clause.text, lang)
+            if when is not None:
+                return when, clause.text
+    return None
 
 
 def compare_documents(

@@ -13,6 +13,7 @@ from functools import cache
 from policydiff.languages import Language
 
 __all__ = [
+    "date_of",
     "is_announcement",
     "is_changelog_entry",
     "is_date_line",
@@ -91,6 +92,29 @@ def strip_dates(text: str, lang: Language) -> str | None:
     if not found:
         return None
     return " ".join(_TOKEN.findall(rest))
+
+
+def date_of(text: str, lang: Language) -> tuple[int, int, int] | None:
+    """The first full date in ``text`` as (year, month, day): a month's name with its year
+    and day near it ("November 8, 2022", "8 novembre 2022", "November 8 , 2022"; a month and
+    year alone is its day 0), else a numeric date with the year first ("2022-12-30") or last
+    with the day first ("30.12.2022"). None when the text holds none."""
+    tokens = _TOKEN.findall(text.lower())
+    for at, token in enumerate(tokens):
+        month = lang.month_numbers.get(token)
+        if month is None:
+            continue
+        near = tokens[max(0, at - 2) : at + 4]
+        years = [int(t) for t in near if _YEAR.match(t)]
+        if years:
+            days = [int(t.rstrip("stndrhe")) for t in near if _DAY.match(t)]
+            return years[0], month, days[0] if days and 1 <= days[0] <= 31 else 0
+    for match in _NUMERIC_DATE.finditer(text):
+        numbers = [int(n) for n in re.split(r"[./-]", match.group(0))]
+        year, month, day = numbers if numbers[0] > 31 else numbers[::-1]
+        if _YEAR.match(str(year)) and 1 <= month <= 12 and 1 <= day <= 31:
+            return year, month, day
+    return None
 
 
 @cache

@@ -181,3 +181,33 @@ def test_a_capture_cut_short_or_doubled_is_told_not_taken_for_changes() -> None:
     # The headline pair: nothing to warn of, and its JSON has no warnings key.
     headline = policydiff.compare(HEADLINE_OLD, HEADLINE_NEW)
     assert not headline.warnings and "warnings" not in headline.to_dict()
+
+
+def test_a_version_dated_before_the_one_it_follows_is_told() -> None:
+    """Zoom's privacy statement as archived on 2022-12-31 and 2023-01-19: the later capture
+    is the older text ("Last updated: November 8 , 2022" after "December 30, 2022")."""
+    body = "\n\nWe collect your name and email address to create your account.\n"
+    old = policydiff.compare(
+        "# Zoom Privacy Statement\n\nLast updated: December 30, 2022" + body,
+        "# Zoom Privacy Statement\n\nLast updated: November 8 , 2022" + body,
+    )
+    assert len(old.warnings) == 1 and "dated earlier" in old.warnings[0]
+    onward = policydiff.compare(
+        "# Zoom Privacy Statement\n\nLast updated: November 8 , 2022" + body,
+        "# Zoom Privacy Statement\n\nLast updated: December 30, 2022" + body,
+    )
+    assert not onward.warnings
+
+
+def test_dates_are_read_in_each_language() -> None:
+    from policydiff.languages import language
+    from policydiff.roles import date_of
+
+    english, french, german = (language(code) for code in ("en", "fr", "de"))
+    assert date_of("Last updated: November 8 , 2022", english) == (2022, 11, 8)
+    assert date_of("Updated Sept. 3rd, 2021", english) == (2021, 9, 3)
+    assert date_of("Last Modified: 2022-12-30", english) == (2022, 12, 30)
+    assert date_of("Dernière mise à jour : 8 novembre 2022", french) == (2022, 11, 8)
+    assert date_of("Stand: 30.12.2022", german) == (2022, 12, 30)
+    assert date_of("Last updated: December 2022", english) == (2022, 12, 0)
+    assert date_of("Effective for 6 months", english) is None

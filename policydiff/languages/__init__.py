@@ -98,7 +98,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "stopwords": _WORDS,
         "abbreviations": _WORDS,
         "numeric_abbreviations": _WORDS,
-        "months": _WORDS,
+        "months": [_WORDS],
         "date_line_words": _WORDS,
         "changelog_openers": _WORDS,
         "announcements": _WORDS,
@@ -486,6 +486,7 @@ class Language:
     abbreviations: frozenset[str]
     numeric_abbreviations: frozenset[str]
     months: frozenset[str]
+    month_numbers: dict[str, int]  # each month's name (and abbreviation) to its number
     date_line_words: frozenset[str]
     changelog_openers: tuple[str, ...]
     legal_forms: frozenset[str]
@@ -539,13 +540,22 @@ def language(code: str) -> Language:
     def words(key: str) -> frozenset[str]:
         return frozenset(w.lower() for w in raw[key])
 
+    if len(raw["months"]) != 12:
+        raise RuleDataError(
+            f"policydiff/languages/{code}/text.toml", "months", "twelve months, in order"
+        )
     return Language(
         code=code,
         name=raw["name"],
         stopwords=words("stopwords"),
         abbreviations=words("abbreviations"),
         numeric_abbreviations=words("numeric_abbreviations"),
-        months=words("months"),
+        months=frozenset(name.lower() for names in raw["months"] for name in names),
+        month_numbers={
+            name.lower(): number
+            for number, names in enumerate(raw["months"], start=1)
+            for name in names
+        },
         date_line_words=words("date_line_words"),
         changelog_openers=tuple(w.lower() for w in raw["changelog_openers"]),
         legal_forms=words("legal_forms"),
