@@ -121,6 +121,8 @@ def comparison_of(
 # of all of them, gone with nothing in their place.
 CUT_CLAUSES = 5
 CUT_SHARE = 0.15
+# A clause of at least this many words is prose (a menu's or a footer's items are shorter).
+PROSE_WORDS = 8
 # Another page: the versions share less than this share of the longer one's clauses, and
 # their titles differ or one is this many times as long as the other.
 SHARED_SHARE = 0.25
@@ -147,7 +149,7 @@ def capture_warnings(
             # Prose only: a site's menu or footer after the policy is no part of it; and a
             # copy gone loses nothing.
             tail += sum(
-                c.text not in kept and len(c.text.split()) >= COPY_WORDS for c in change.old
+                c.text not in kept and len(c.text.split()) >= PROSE_WORDS for c in change.old
             )
     if tail >= CUT_CLAUSES and tail >= CUT_SHARE * old_count:
         warnings.append(

@@ -101,7 +101,7 @@ def date_of(text: str, lang: Language) -> tuple[int, int, int] | None:
     with the day first ("30.12.2022"). None when the text holds none."""
     tokens = _TOKEN.findall(text.lower())
     for at, token in enumerate(tokens):
-        month = lang.month_numbers.get(token)
+        month = lang.months.get(token)
         if month is None:
             continue
         near = tokens[max(0, at - 2) : at + 4]

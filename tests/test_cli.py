@@ -170,22 +170,16 @@ def test_the_program_ends_with_all_its_output_its_code_and_its_exit_handlers(
     handlers ran (the language cache was written)."""
     command = [sys.executable, "-m", "policydiff", "compare", "--format", "json", "--all"]
     env = {**os.environ, "POLICYDIFF_CACHE": str(tmp_path)}
-    done = subprocess.run(
-        [*command, str(HEADLINE_OLD), str(HEADLINE_NEW)],
-        capture_output=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+
+    def compare(old: Path, new: Path) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [*command, str(old), str(new)], capture_output=True, env=env, timeout=120, check=False
+        )
+
+    done = compare(HEADLINE_OLD, HEADLINE_NEW)
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)  # whole: the last byte was flushed
     assert len(report["changes"]) > 100
     assert list(tmp_path.glob("languages-*.bin"))
-    same = subprocess.run(
-        [*command, str(HEADLINE_OLD), str(HEADLINE_OLD)],
-        capture_output=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    same = compare(HEADLINE_OLD, HEADLINE_OLD)
     assert same.returncode == 0 and same.stdout.endswith(b"\n"), same.stderr

@@ -485,8 +485,7 @@ class Language:
     stopwords: frozenset[str]
     abbreviations: frozenset[str]
     numeric_abbreviations: frozenset[str]
-    months: frozenset[str]
-    month_numbers: dict[str, int]  # each month's name (and abbreviation) to its number
+    months: dict[str, int]  # each month's name (and abbreviation) to its number
     date_line_words: frozenset[str]
     changelog_openers: tuple[str, ...]
     legal_forms: frozenset[str]
@@ -550,8 +549,7 @@ def language(code: str) -> Language:
         stopwords=words("stopwords"),
         abbreviations=words("abbreviations"),
         numeric_abbreviations=words("numeric_abbreviations"),
-        months=frozenset(name.lower() for names in raw["months"] for name in names),
-        month_numbers={
+        months={
             name.lower(): number
             for number, names in enumerate(raw["months"], start=1)
             for name in names

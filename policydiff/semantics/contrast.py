@@ -169,6 +169,7 @@ def contrast(
             promised_by = tuple(p for p in denials(new) if p not in old.text)
         return promised_by
 
+    data_gone: list[str] = []  # the words of the data that left the clause
     for family, label, noun in (
         ("data", "data", "data"),
         ("recipients", "recipient", "recipients"),
@@ -179,6 +180,8 @@ def contrast(
         after = _specific(new.get(family), generic, fine)
         added = [t for n, t in after.items() if n not in before]
         removed = [t for n, t in before.items() if n not in after]
+        if family == "data":
+            data_gone = [t.words for t in removed]
         if added and family in ("data", "recipients", "purposes") and promises():
             # What only a new sentence denying it names is promised, not done.
             promised = [t for t in added if _only_in(t.words, new.text, promises())]
@@ -338,15 +341,12 @@ def contrast(
     # A choice about a practice goes with the practice: where its sentence left the clause
     # with data that left too ("We also allow users to look for their friends by email
     # address; you can, however, opt out of email lookup" deleted), it takes nothing away.
-    had = _specific(old.get("data"), generic, True)
-    has = _specific(new.get("data"), generic, True)
-    gone = [t.words for key, t in had.items() if key not in has]
     for name, term in before.items():
         if (
-            gone
+            data_gone
             and term.name in _CHOICES
             and any(
-                sentence not in new.text and any(words in sentence for words in gone)
+                sentence not in new.text and any(words in sentence for words in data_gone)
                 for sentence in sentences_with(old.text, term.words)
             )
         ):

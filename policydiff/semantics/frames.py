@@ -7,7 +7,6 @@ Each slot keeps the words it came from, so every finding can quote its evidence.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -319,9 +318,9 @@ def sentences_with(text: str, words: str) -> list[str]:
 
 
 def denials(frame: Frame) -> tuple[str, ...]:
-    """Sentences after a clause's first that deny what they say ("We will not share the
-    content of messages with any third party."): what only they name is promised, not done.
-    Read when asked (only new clauses ask), once a text."""
+    """Sentences after a clause's first, and parts of sentences, that deny what they say
+    ("We will not share the content of messages with any third party."): what only they
+    name is promised, not done. Read when asked (where something was added), once a text."""
     if frame.negated or not frame.code:
         return ()
     return _denials_of(frame.text, frame.code)
@@ -408,7 +407,7 @@ _RECIPIENT_TABLE = re.compile(
 )
 
 
-@functools.cache
+@cache
 def _channel_entries(lexicon: Lexicon) -> frozenset[str]:
     """The data entries that can name a way to reach someone (contact data's children)."""
     return frozenset(e.name for e in lexicon.families["data"] if e.parent == "contact_data")

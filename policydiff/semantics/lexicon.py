@@ -464,11 +464,15 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _words_source(words: list[str] | None, template: str) -> str:
+    """``template`` with the words, longest first, as alternatives (``{}`` or ``{0}``); no
+    pattern at all when the language has none of them."""
+    return template.format(_alternation(words)) if words else ""
+
+
 def _words_pattern(words: list[str] | None, template: str) -> re.Pattern[str] | None:
-    """``template`` with the words, longest first, as alternatives (``{}`` or ``{0}``)."""
-    if not words:
-        return None
-    return compile_pattern(template.format(_alternation(words)), re.I)
+    """``_words_source`` compiled (case-insensitive), or None when there are no words."""
+    return compile_pattern(_words_source(words, template), re.I) if words else None
 
 
 def _topics(topics: dict[str, list[str]] | None) -> re.Pattern[str] | None:
@@ -520,12 +524,8 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
         ),
         forever_cues=word_cues(raw.get("forever", ["forever"])),
         age_cues=word_cues(raw.get("age_words", ["under"])),
-        at_once=compile_pattern(r"\b(?:" + _alternation(raw["at_once"]) + r")\b", re.I)
-        if raw.get("at_once")
-        else None,
-        as_needed=re.compile(r"\b(?:" + _alternation(raw["as_needed"]) + r")\b", re.I)
-        if raw.get("as_needed")
-        else None,
+        at_once=_words_pattern(raw.get("at_once"), r"\b(?:{})\b"),
+        as_needed=_words_pattern(raw.get("as_needed"), r"\b(?:{})\b"),
         alternative=_words_pattern(raw.get("alternatives"), r"\b(?:{})\s+$"),
         gate=_words_pattern(raw.get("gates"), r"(?<![\w-])(?:{})(?![\w-])"),
         examples=_words_pattern(raw.get("examples"), r"(?<![\w-])(?:{})\s+"),
@@ -560,31 +560,17 @@ def _grammar(raw: dict[str, Any]) -> Grammar:
             + r")\b)|(?:,|;|&|\b(?:"
             + conjunctions
             + r"))"
-            + (
-                r"(?:\s+(?:" + _alternation(raw["infinitive_markers"]) + r"))?"
-                if raw.get("infinitive_markers")
-                else ""
-            )
+            + _words_source(raw.get("infinitive_markers"), r"(?:\s+(?:{}))?")
             + r"\s*$",
             re.I,
         ),
         purpose_list=_words_pattern(
             raw.get("purpose_nouns"),
             r"\b(?:{})\b[^.]{{0,40}}:?\s*$"
-            + (
-                r"|\b(?:" + _alternation(raw["purpose_list_openers"]) + r")\b"
-                if raw.get("purpose_list_openers")
-                else ""
-            ),
+            + _words_source(raw.get("purpose_list_openers"), r"|\b(?:{})\b"),
         ),
         verb_after=compile_pattern(
-            r"\W*"
-            + (
-                r"(?:(?:" + _alternation(raw["modal_fillers"]) + r")\s+)?"
-                if raw.get("modal_fillers")
-                else ""
-            )
-            + r"([^\W\d_]+)"
+            r"\W*" + _words_source(raw.get("modal_fillers"), r"(?:(?:{})\s+)?") + r"([^\W\d_]+)"
         ),
         widening=_opener(raw.get("widening")),
         narrowing=_opener(raw.get("narrowing")),
