@@ -79,7 +79,7 @@ def clear_caches() -> None:
     that time work from the bytes."""
     from policydiff.normalize.markdown import inline_parts
     from policydiff.normalize.text import cached_canon, fold
-    from policydiff.segment import CACHED
+    from policydiff.segment import clear_caches as clear_segments
     from policydiff.semantics import frame_of
     from policydiff.semantics.frames import clear_caches as clear_frames
     from policydiff.sentences import split_sentences
@@ -87,7 +87,8 @@ def clear_caches() -> None:
     with _DOCUMENTS_LOCK:
         _DOCUMENTS.clear()
     clear_frames()
-    for cached in (inline_parts, fold, cached_canon, *CACHED, frame_of, split_sentences):
+    clear_segments()
+    for cached in (inline_parts, fold, cached_canon, frame_of, split_sentences):
         cached.cache_clear()
 
 

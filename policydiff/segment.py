@@ -18,7 +18,7 @@ from policydiff.roles import (
 )
 from policydiff.sentences import split_sentences
 
-__all__ = ["CACHED", "clause_id", "segment"]
+__all__ = ["clause_id", "clear_caches", "segment"]
 
 # What a block's text alone decides, remembered: the next version of a policy repeats most
 # of its blocks, and its opening (which names its language) as often as not.
@@ -43,16 +43,18 @@ def _path_key(section_path: tuple[str, ...]) -> str:
     return "".join(fold(heading) + "\x1f" for heading in section_path)
 
 
-# Every memo of this module, for comparison.clear_caches.
-CACHED = (
-    clause_id,
-    _path_key,
-    _date_line,
-    _announcement,
-    _changelog_entry,
-    _opens_changelog,
-    _detect,
-)
+def clear_caches() -> None:
+    """Forget every memo of this module (for comparison.clear_caches)."""
+    for cached in (
+        clause_id,
+        _path_key,
+        _date_line,
+        _announcement,
+        _changelog_entry,
+        _opens_changelog,
+        _detect,
+    ):
+        cached.cache_clear()
 
 
 def segment(
