@@ -108,10 +108,8 @@ def _slots(
     first: tuple[int, str | None] | None = None
     for family, entries in lexicon.families.items():
         found = find_all(entries, cues)
-        if family == "actions" and found:
-            # The earliest match of all; of two as early, the earlier entry's.
-            start, _, entry = min(found, key=lambda f: f[0])
-            first = (start, entry.category)
+        if family == "actions":
+            first = _earliest(found)
         slots.append((family, tuple(_longest(text, found))))
     return tuple(slots), first
 
@@ -156,13 +154,16 @@ def _first_action(
 ) -> tuple[int, str | None] | None:
     """Where the text's first action verb starts, and its category (earlier lexicon
     entries win a tie)."""
-    cues = words(text) if cues is None else cues
-    first: tuple[int, str | None] | None = None
-    for entry in lexicon.families["actions"]:
-        match = entry.search(cues)
-        if match and (first is None or match.start() < first[0]):
-            first = (match.start(), entry.category)
-    return first
+    return _earliest(find_all(lexicon.families["actions"], words(text) if cues is None else cues))
+
+
+def _earliest(found: list[tuple[int, int, Entry]]) -> tuple[int, str | None] | None:
+    """The earliest of a family's matches (``find_all``): where it starts and its entry's
+    category; of two as early, the earlier entry's (``find_all`` goes entry by entry)."""
+    if not found:
+        return None
+    start, _, entry = min(found, key=lambda f: f[0])
+    return start, entry.category
 
 
 def _negated(sentence: str, lexicon: Lexicon, first: tuple[int, str | None] | None) -> bool:

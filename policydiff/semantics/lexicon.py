@@ -90,20 +90,6 @@ class Entry:
                 end = match.end()
         return found
 
-    def search(self, words: Words) -> re.Match[str] | None:
-        """``pattern.search`` over the text of ``words``, tried where ``finditer`` tries."""
-        pattern, text = self.pattern, words.text
-        if self.wide and words.starts is None:
-            return pattern.search(text)
-        if not self.may_match(words.stems):
-            return None
-        if not self.anchored or words.starts is None:
-            return pattern.search(text)
-        for start in _places(self.cues, words.starts):
-            if match := pattern.match(text, start):
-                return match
-        return None
-
 
 def find_all(entries: tuple[Entry, ...], words: Words) -> list[tuple[int, int, Entry]]:
     """Every match of each entry (start, end, entry), entry by entry: what ``Entry.finditer``
